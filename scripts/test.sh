@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The whole suite, as CI runs it: install (if needed), lint, type-check, migration drift, unit and e2e tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+echo "== lint"; npx eslint --max-warnings 0 .
+echo "== type-check"; npx tsc --noEmit -p tsconfig.json
+echo "== migration drift"; bash scripts/migration-drift.sh
+echo "== unit"; npx jest --config jest.config.js --selectProjects unit
+echo "== e2e"; npx jest --config jest.config.js --selectProjects e2e --maxWorkers=2

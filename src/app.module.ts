@@ -1,0 +1,75 @@
+import { BullModule } from '@nestjs/bull';
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
+import { PassportModule } from '@nestjs/passport';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import { AuthGuard } from './common/auth/auth.guard';
+import { JwtVerifier } from './common/auth/jwt-verifier';
+import { JwtStrategy } from './common/auth/jwt.strategy';
+import { BodyLimitGuard } from './common/http/body-limit';
+import { Metrics } from './common/metrics/metrics';
+import { MetricsAccess } from './common/metrics/metrics-access';
+import { MetricsController } from './common/metrics/metrics.controller';
+import { QueueMetrics } from './common/metrics/queue-metrics';
+import { bullRootOptions } from './common/queue/bull-options';
+import { WorkerCheck } from './common/queue/worker-check';
+import { RateLimitGuard } from './common/rate-limit/rate-limit.guard';
+import { TenantLimits } from './common/rate-limit/tenant-limits';
+import { RedisModule } from './common/redis/redis.module';
+import { AppConfig } from './config/app-config';
+import { AppConfigModule } from './config/config.module';
+import { Env } from './config/env';
+import { dataSourceOptions } from './database/data-source-options';
+import { HealthModule } from './modules/health/health.module';
+import { MaintenanceWorkerModule } from './modules/maintenance/maintenance-worker.module';
+import { MaintenanceModule } from './modules/maintenance/maintenance.module';
+import { TenantsModule } from './modules/tenants/tenants.module';
+import { WebhooksModule } from './modules/webhooks/webhooks.module';
+
+/** Domain modules: API, producers and services. */
+const DOMAIN_MODULES = [TenantsModule, WebhooksModule, MaintenanceModule];
+/** Processors and schedulers, loaded only when APP_ROLE is `worker` or `all`. */
+const WORKER_MODULES = [MaintenanceWorkerModule];
+
+@Module({})
+export class AppModule {
+  static register(env: Env): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        AppConfigModule.register(env),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: env.LOG_LEVEL,
+            // fastify's genReqId stored the id on the raw request; pino-http reuses `req.id`
+            customProps: () => ({ role: env.APP_ROLE }),
+            redact: ['req.headers.authorization', 'req.headers["x-signature"]', 'req.headers.cookie'],
+          },
+        }),
+        TypeOrmModule.forRoot({ ...dataSourceOptions(env.DATABASE_URL), entities: [], autoLoadEntities: true }),
+        BullModule.forRootAsync({ inject: [AppConfig], useFactory: bullRootOptions }),
+        PassportModule,
+        DiscoveryModule,
+        RedisModule,
+        HealthModule,
+        ...DOMAIN_MODULES,
+        ...(env.runsWorker ? WORKER_MODULES : []),
+      ],
+      controllers: [MetricsController],
+      providers: [
+        JwtStrategy,
+        JwtVerifier,
+        TenantLimits,
+        Metrics,
+        QueueMetrics,
+        MetricsAccess,
+        ...(env.runsWorker ? [WorkerCheck] : []),
+        // Order matters: authenticate, then check size, then count against the tenant's rate limit.
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_GUARD, useClass: BodyLimitGuard },
+        { provide: APP_GUARD, useClass: RateLimitGuard },
+      ],
+    };
+  }
+}

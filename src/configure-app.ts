@@ -1,0 +1,78 @@
+import { Reflector } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { FastifyBodyParser, FastifyReply, FastifyRequest } from 'fastify';
+import { IncomingMessage } from 'node:http';
+import { parse as parseQuery } from 'node:querystring';
+import { Logger } from 'nestjs-pino';
+import { v7 as uuidv7 } from 'uuid';
+import { ProblemFilter } from './common/errors/problem.filter';
+import { MAX_BODY_BYTES } from './common/http/body-limit';
+import { RouteIndex } from './common/http/route-index';
+import { Metrics } from './common/metrics/metrics';
+import { mountBullBoard } from './common/ops/bull-board';
+import { mountSwagger } from './common/ops/swagger';
+import { createValidationPipe } from './common/validation/validation.pipe';
+import { Env } from './config/env';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Takes a well-formed X-Request-Id from the caller, else a new UUIDv7; stored on the raw request for the logger. */
+function requestId(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : uuidv7();
+  (req as IncomingMessage & { id?: string }).id = id;
+  return id;
+}
+
+export function createFastifyAdapter(): FastifyAdapter {
+  return new FastifyAdapter({
+    bodyLimit: MAX_BODY_BYTES,
+    genReqId: requestId,
+    requestIdHeader: false,
+    trustProxy: true,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+  });
+}
+
+/**
+ * Everything between "Nest created the app" and "listen": body parsers that keep the raw bytes, request ids,
+ * the problem filter, validation, Swagger, Bull Board and HTTP metrics. Shared by main.ts and the e2e factory.
+ */
+export async function configureApp(app: NestFastifyApplication, env: Env): Promise<void> {
+  const fastify = app.getHttpAdapter().getInstance();
+  if (env.runsApi) app.useLogger(app.get(Logger));
+
+  // JSON, any `+json` type (CloudEvents) and text/plain (Amazon SNS posts JSON as text/plain) parse as JSON;
+  // every parser keeps req.rawBody for signature checks.
+  // fastify's own parser (prototype-poisoning safe) also accepts a Buffer, which is what these parsers receive.
+  const json = fastify.getDefaultJsonParser('error', 'error') as unknown as FastifyBodyParser<Buffer>;
+  app.useBodyParser('application/json', { bodyLimit: MAX_BODY_BYTES }, json);
+  app.useBodyParser(/^application\/[\w.-]+\+json$/ as unknown as string, { bodyLimit: MAX_BODY_BYTES }, json);
+  app.useBodyParser('text/plain', { bodyLimit: MAX_BODY_BYTES }, json);
+  app.useBodyParser('application/x-www-form-urlencoded', { bodyLimit: MAX_BODY_BYTES }, (_req, body: Buffer, done) =>
+    done(null, { ...parseQuery(body.toString()) }),
+  );
+
+  fastify.addHook('onRequest', (req: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    reply.header('X-Request-Id', req.id);
+    done();
+  });
+
+  const routes = new RouteIndex();
+  fastify.addHook('onRoute', (route) => routes.add(route.method, route.url));
+  app.useGlobalFilters(new ProblemFilter(app.get(Reflector), routes));
+  app.useGlobalPipes(createValidationPipe());
+
+  const metrics = app.get(Metrics);
+  fastify.addHook('onResponse', (req: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    metrics.httpDuration.observe(
+      { method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+    done();
+  });
+
+  mountSwagger(app);
+  await mountBullBoard(app);
+  app.enableShutdownHooks();
+}

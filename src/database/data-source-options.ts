@@ -1,0 +1,20 @@
+import { join } from 'node:path';
+import { DataSourceOptions } from 'typeorm';
+import { SnakeNamingStrategy } from './snake-naming.strategy';
+
+const root = join(__dirname, '..', '..');
+
+/** One set of options for the app, the migration CLI and the test harness. */
+export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: databaseUrl,
+    namingStrategy: new SnakeNamingStrategy(),
+    entities: [join(root, 'src', '**', '*.entity.{ts,js}')],
+    migrations: [join(root, 'migrations', '*.{ts,js}')],
+    migrationsTableName: 'schema_migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    extra: { max: 10, application_name: 'send-engine' },
+  };
+}

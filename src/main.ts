@@ -1,0 +1,32 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AppModule } from './app.module';
+import { createFastifyAdapter, configureApp } from './configure-app';
+import { EnvError } from './config/env';
+import { loadEnv } from './config/load-env';
+import { ensureDatabase, runMigrations } from './database/prepare-database';
+
+async function bootstrap(): Promise<void> {
+  const env = loadEnv();
+  if (!env.isProduction) await ensureDatabase(env.DATABASE_URL);
+  if (env.migrateOnBoot) await runMigrations(env.DATABASE_URL);
+
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(env), createFastifyAdapter(), {
+    bufferLogs: true,
+    rawBody: true,
+  });
+  await configureApp(app, env);
+  if (env.runsApi) {
+    await app.listen({ port: env.PORT, host: '0.0.0.0' });
+  } else {
+    await app.init(); // worker: processors and schedulers only
+  }
+}
+
+bootstrap().catch((err: unknown) => {
+  // One clear line for configuration mistakes; the full error for anything else.
+  if (err instanceof EnvError) console.error(err.message);
+  else console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,20 @@
+import { InjectQueue } from '@nestjs/bull';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Queue } from 'bull';
+import { JOB_OPTIONS, QUEUES } from '../../common/queue/queues';
+
+const { name, jobs } = QUEUES.maintenance;
+
+/** Schedules the periodic housekeeping jobs (repeatable jobs are deduplicated by Bull across processes). */
+@Injectable()
+export class MaintenanceProducer implements OnApplicationBootstrap {
+  private readonly logger = new Logger(MaintenanceProducer.name);
+
+  constructor(@InjectQueue(name) private readonly queue: Queue) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.queue
+      .add(jobs.purgeIdempotencyKeys, {}, JOB_OPTIONS[jobs.purgeIdempotencyKeys])
+      .catch((e: Error) => this.logger.warn(`could not schedule ${jobs.purgeIdempotencyKeys}: ${e.message}`));
+  }
+}

@@ -1,0 +1,73 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { QueryFailedError, Repository } from 'typeorm';
+import { AppError } from '../../common/errors/app-error';
+import { CreateTenantDto, TenantResponse, UpdateTenantDto } from './tenants.dto';
+import { Tenant } from './tenant.entity';
+
+export function slugify(name: string): string {
+  const slug = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 64)
+    .replace(/-+$/g, '');
+  return slug || 'tenant';
+}
+
+const isUniqueViolation = (e: unknown) => e instanceof QueryFailedError && (e as { code?: string }).code === '23505';
+
+@Injectable()
+export class TenantsService {
+  constructor(@InjectRepository(Tenant) private readonly tenants: Repository<Tenant>) {}
+
+  async create(dto: CreateTenantDto): Promise<TenantResponse> {
+    const tenant = this.tenants.create({ name: dto.name, slug: dto.slug ?? slugify(dto.name), settings: {} });
+    try {
+      await this.tenants.insert(tenant);
+    } catch (e) {
+      if (isUniqueViolation(e)) throw new AppError('conflict', `The slug "${tenant.slug}" is taken`, { reason: 'slug_taken' });
+      throw e;
+    }
+    return this.toResponse(await this.require(tenant.id));
+  }
+
+  async get(id: string): Promise<TenantResponse> {
+    return this.toResponse(await this.require(id));
+  }
+
+  async update(id: string, dto: UpdateTenantDto): Promise<TenantResponse> {
+    const tenant = await this.require(id);
+    const { name, ...settings } = dto;
+    if (name !== undefined) tenant.name = name;
+    tenant.settings = { ...tenant.settings, ...settings };
+    await this.tenants.save(tenant);
+    return this.toResponse(await this.require(id));
+  }
+
+  /** The tenant or 404. */
+  async require(id: string): Promise<Tenant> {
+    const tenant = await this.tenants.findOneBy({ id });
+    if (!tenant) throw AppError.notFound('Tenant');
+    return tenant;
+  }
+
+  /** By id or slug (seed-002 routes take either as `brandId`). */
+  async findByIdOrSlug(idOrSlug: string): Promise<Tenant | null> {
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrSlug);
+    return this.tenants.findOneBy(uuid ? { id: idOrSlug.toLowerCase() } : { slug: idOrSlug });
+  }
+
+  private toResponse(t: Tenant): TenantResponse {
+    return {
+      id: t.id,
+      name: t.name,
+      slug: t.slug,
+      settings: { ...t.settings },
+      created_at: t.createdAt.toISOString(),
+      updated_at: t.updatedAt.toISOString(),
+    };
+  }
+}

@@ -1,0 +1,27 @@
+import request from 'supertest';
+import { signToken } from '../../src/common/auth/token-issuer';
+import { Role } from '../../src/common/auth/principal';
+import { TEST_JWT_SECRET, TestApp } from './app';
+
+export function tokenFor(opts: { tenantId?: string | null; roles?: Role[]; subject?: string; ttlSeconds?: number; secret?: string; issuer?: string }): string {
+  return signToken(
+    opts.secret ?? TEST_JWT_SECRET,
+    { subject: opts.subject ?? 'test-user', tenantId: opts.tenantId ?? null, roles: opts.roles ?? ['editor'], ttlSeconds: opts.ttlSeconds ?? 600 },
+    { issuer: opts.issuer },
+  );
+}
+
+export const adminToken = () => tokenFor({ roles: ['admin'], subject: 'platform-admin' });
+
+/** Creates a tenant through the admin API and returns its id and an editor token for it. */
+export async function createTenant(t: TestApp, name = `Tenant ${Math.random().toString(36).slice(2, 8)}`) {
+  const res = await request(t.url).post('/api/tenants').set('Authorization', `Bearer ${adminToken()}`).send({ name });
+  if (res.status !== 201) throw new Error(`tenant create failed: ${res.status} ${JSON.stringify(res.body)}`);
+  const id: string = res.body.id;
+  return {
+    id,
+    slug: res.body.slug as string,
+    editor: tokenFor({ tenantId: id, roles: ['editor'] }),
+    viewer: tokenFor({ tenantId: id, roles: ['viewer'] }),
+  };
+}
