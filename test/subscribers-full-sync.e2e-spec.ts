@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
+import { SubscribersProcessor } from '../src/modules/subscribers/subscribers.processor';
 import { createTestApp, TestApp } from './support/app';
 import { createTenant } from './support/auth';
 import { MemberCenterClient } from './support/member-center';
@@ -171,6 +172,21 @@ describe('Member Center full sync', () => {
     for (const m of existing) expect(s[m.id].status).toBe('active');
     const progress = await request(t.url).get(`/api/lists/${listId}/syncs/${syncId}`).set('Authorization', `Bearer ${tenant.viewer}`).expect(200);
     expect(progress.body).toMatchObject({ status: 'abandoned', batches_received: 2, received_batch_numbers: [1, 2], removed_count: null });
+  });
+
+  it('the worker sweep abandons every sync left incomplete for 24 hours', async () => {
+    const listId = randomUUID();
+    const stale = randomUUID();
+    const fresh = randomUUID();
+    await post(batch(stale, listId, 1, 2, members(1, 'sweep'), at(60))).expect(200);
+    await post(batch(fresh, listId, 1, 2, members(1, 'fresh'), at(60))).expect(200);
+    await t.db.query(`UPDATE full_syncs SET created_at = now() - interval '25 hours' WHERE id = $1`, [stale]);
+    expect(await t.app.get(SubscribersProcessor).abandonStaleSyncs()).toEqual({ abandoned: 1 });
+    const rows = await t.db.query('SELECT id, status FROM full_syncs WHERE id = ANY($1) ORDER BY status', [[stale, fresh]]);
+    expect(rows.rows).toEqual([
+      { id: stale, status: 'abandoned' },
+      { id: fresh, status: 'receiving' },
+    ]);
   });
 
   it('does not overwrite a newer event with an older sync, nor remove a member a newer event added', async () => {

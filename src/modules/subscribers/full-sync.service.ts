@@ -116,6 +116,17 @@ export class FullSyncService {
     return this.syncs.findOneByOrFail({ id: b.syncId });
   }
 
+  /** The worker's sweep: every sync incomplete for 24 h is abandoned (it removes nobody). */
+  async abandonStale(): Promise<number> {
+    const result = await this.syncs
+      .createQueryBuilder()
+      .update()
+      .set({ status: 'abandoned', abandonedAt: () => 'now()' })
+      .where(`status = 'receiving' AND created_at < :cutoff`, { cutoff: new Date(Date.now() - SYNC_ABANDON_AFTER_MS) })
+      .execute();
+    return result.affected ?? 0;
+  }
+
   /** Marks a sync abandoned once it has been incomplete for 24 h; true when it is (now or before) abandoned. */
   async abandonIfExpired(sync: FullSync): Promise<boolean> {
     if (sync.status === 'abandoned') return true;
