@@ -2,11 +2,10 @@ import { Module } from '@nestjs/common';
 import { IdempotencyModule } from '../../common/idempotency/idempotency.module';
 import { MaintenanceModule } from './maintenance.module';
 import { MaintenanceProcessor } from './maintenance.processor';
-import { MaintenanceProducer } from './maintenance.producer';
 
 /** Loaded only when APP_ROLE runs workers. */
 @Module({
   imports: [MaintenanceModule, IdempotencyModule],
-  providers: [MaintenanceProcessor, MaintenanceProducer],
+  providers: [MaintenanceProcessor],
 })
 export class MaintenanceWorkerModule {}
