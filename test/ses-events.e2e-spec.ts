@@ -132,6 +132,25 @@ describe('SES events (POST /webhooks/ses, GET /api/ses-events, GET /api/delivera
     });
   });
 
+  describe('certificate fetching', () => {
+    it.each([
+      ['a redirect (not followed)', 'redirect'],
+      ['a body over the size cap', 'huge'],
+      ['a 404', 'missing'],
+    ])('refuses %s as certificate_unusable', async (_why, name) => {
+      const res = await postSns({ SigningCertURL: `${sns.base}SimpleNotificationService-${name}-${randomUUID()}.pem` });
+      expect(res.status).toBe(401);
+      expect(res.body.reason).toBe('certificate_unusable');
+      expect(sns.requests.some((r) => r.url.includes('-target'))).toBe(false);
+    });
+
+    it('fetches a certificate once and serves later messages from the cache', async () => {
+      const url = certUrl();
+      for (let i = 0; i < 3; i++) await postSns({ SigningCertURL: url }).expect(200);
+      expect(sns.requests.filter((r) => url.endsWith(r.url))).toHaveLength(1);
+    });
+  });
+
   describe('refused before anything is fetched', () => {
     const port = () => new URL(sns.base).port;
     it.each([

@@ -31,8 +31,8 @@ export function flatSignature(body: string, secret: string): string {
 }
 
 /**
- * A local stand-in for Amazon's side: serves the signing certificate at `/SimpleNotificationService-test.pem`
- * and answers SubscribeURL GETs on `/confirm`; records every request so tests can assert what was (not) fetched.
+ * A local stand-in for Amazon's side: serves the signing certificate at `/SimpleNotificationService-<any>.pem`
+ * (except the misbehaving `-redirect`, `-huge` and `-missing` names) and answers SubscribeURL GETs on `/confirm`; records every request so tests can assert what was (not) fetched.
  */
 export interface SnsStandIn {
   /** http://127.0.0.1:<port>/ — the prefix the app trusts through SNS_TRUSTED_CERT_URL_PREFIXES. */
@@ -46,7 +46,14 @@ export async function startSnsStandIn(certPem: string): Promise<SnsStandIn> {
   const requests: { method: string; url: string }[] = [];
   const server: Server = createServer((req: IncomingMessage, res) => {
     requests.push({ method: req.method ?? '', url: req.url ?? '' });
-    if (req.url?.startsWith('/SimpleNotificationService-')) {
+    // Misbehaving certificate hosts, by name: a redirect elsewhere, an oversized body, a missing file.
+    if (req.url?.startsWith('/SimpleNotificationService-redirect')) {
+      res.writeHead(302, { location: '/SimpleNotificationService-target.pem' }).end();
+    } else if (req.url?.startsWith('/SimpleNotificationService-huge')) {
+      res.writeHead(200).end(certPem.repeat(64));
+    } else if (req.url?.startsWith('/SimpleNotificationService-missing')) {
+      res.writeHead(404).end();
+    } else if (req.url?.startsWith('/SimpleNotificationService-')) {
       res.writeHead(200, { 'content-type': 'application/x-pem-file' }).end(certPem);
     } else if (req.url?.startsWith('/confirm')) {
       res.writeHead(200, { 'content-type': 'text/xml' }).end('<ConfirmSubscriptionResponse/>');
