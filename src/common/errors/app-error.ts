@@ -14,6 +14,8 @@ export const ERROR_STATUS = {
   conflict: 409,
   idempotency_key_reused: 409,
   idempotency_request_in_progress: 409,
+  duplicate_event: 409,
+  duplicate_batch: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,

@@ -13,6 +13,10 @@ export function statusForSuppression(reason: SuppressionReason): SubscriberStatu
   return 'suppressed';
 }
 
+/** statusForSuppression as SQL, over a joined `suppressions` row aliased `sup` (NULL when not suppressed). */
+export const SUPPRESSED_STATUS = `CASE WHEN sup.reason IS NULL THEN NULL WHEN sup.reason = 'hard_bounce' THEN 'bounced'
+  WHEN sup.reason = 'complaint' THEN 'complaint' ELSE 'suppressed' END`;
+
 /** Member Center statuses that mean "do not send": recorded on the tenant's suppression list. */
 export const SUPPRESSING_STATUSES: readonly SubscriberStatus[] = ['bounced', 'complaint', 'suppressed'];
 

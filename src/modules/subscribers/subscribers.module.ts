@@ -1,13 +1,32 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { RedisModule } from '../../common/redis/redis.module';
+import { TenantsModule } from '../tenants/tenants.module';
+import { WebhooksModule } from '../webhooks/webhooks.module';
 import { FullSync, FullSyncBatch } from './full-sync.entity';
+import { FullSyncService } from './full-sync.service';
 import { InboundEvent } from './inbound-event.entity';
 import { ListMembership } from './list-membership.entity';
 import { MailingList } from './list.entity';
+import { MemberCenterController } from './member-center.controller';
+import { MemberCenterGuard } from './member-center.guard';
 import { Subscriber } from './subscriber.entity';
+import { SubscribersController } from './subscribers.controller';
+import { SubscribersService } from './subscribers.service';
+import { SubscriptionEventsService } from './subscription-events.service';
+import { SuppressionList } from './suppression-list.service';
 import { Suppression } from './suppression.entity';
 
+/** Lists, subscribers and memberships fed by Member Center; the tenant's suppression list (exported). */
 @Module({
-  imports: [TypeOrmModule.forFeature([MailingList, Subscriber, ListMembership, Suppression, InboundEvent, FullSync, FullSyncBatch])],
+  imports: [
+    TypeOrmModule.forFeature([MailingList, Subscriber, ListMembership, Suppression, InboundEvent, FullSync, FullSyncBatch]),
+    RedisModule,
+    TenantsModule,
+    WebhooksModule,
+  ],
+  controllers: [MemberCenterController, SubscribersController],
+  providers: [MemberCenterGuard, SubscriptionEventsService, FullSyncService, SubscribersService, SuppressionList],
+  exports: [SuppressionList],
 })
 export class SubscribersModule {}

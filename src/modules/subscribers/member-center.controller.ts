@@ -1,0 +1,42 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiConflictResponse, ApiForbiddenResponse, ApiOkResponse, ApiTags, ApiUnauthorizedResponse, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { SignedBy } from '../../common/auth/auth.decorators';
+import { ValidationStatus } from '../../common/errors/validation-status.decorator';
+import { BodyLimit, MAX_BODY_BYTES } from '../../common/http/body-limit';
+import { FullSyncService } from './full-sync.service';
+import { CallingClient, MemberCenterCaller, MemberCenterGuard } from './member-center.guard';
+import { FullSyncBatchDto, FullSyncBatchResult, SubscriptionEventDto, SubscriptionEventResult } from './subscribers.dto';
+import { SubscriptionEventsService } from './subscription-events.service';
+
+/** Member Center's signed webhooks (DESIGN "Member Center webhooks"). */
+@ApiTags('Member Center webhooks')
+@ValidationStatus(422)
+@SignedBy(MemberCenterGuard, 'webhookSignature', 'webhookTimestamp', 'webhookNonce', 'webhookClientId')
+@ApiUnauthorizedResponse({ description: 'Bad or missing signature headers; `reason` says which check failed' })
+@ApiForbiddenResponse({ description: 'Client disabled, or tenant_id not bound to the client' })
+@ApiUnprocessableEntityResponse({ description: 'Validation error (`errors` maps fields to messages)' })
+@Controller('webhooks')
+export class MemberCenterController {
+  constructor(
+    private readonly events: SubscriptionEventsService,
+    private readonly fullSync: FullSyncService,
+  ) {}
+
+  @Post('subscriptions')
+  @HttpCode(200)
+  @BodyLimit(256 * 1024)
+  @ApiOkResponse({ type: SubscriptionEventResult, description: 'Recorded; applied unless older than what was already applied' })
+  @ApiConflictResponse({ description: '`duplicate_event`: this event_id was already received' })
+  receiveEvent(@CallingClient() caller: MemberCenterCaller, @Body() dto: SubscriptionEventDto): Promise<SubscriptionEventResult> {
+    return this.events.receive(caller, dto);
+  }
+
+  @Post('lists/full-sync')
+  @HttpCode(200)
+  @BodyLimit(MAX_BODY_BYTES)
+  @ApiOkResponse({ type: FullSyncBatchResult, description: 'Batch upserted; `sync_status: completed` on the batch that completed the sync' })
+  @ApiConflictResponse({ description: '`duplicate_batch`: this (sync_id, batch_no) was already received; or the sync was abandoned' })
+  receiveBatch(@CallingClient() caller: MemberCenterCaller, @Body() dto: FullSyncBatchDto): Promise<FullSyncBatchResult> {
+    return this.fullSync.receiveBatch(caller, dto);
+  }
+}

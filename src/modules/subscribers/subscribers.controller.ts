@@ -1,0 +1,72 @@
+import { Controller, Delete, Get, HttpCode, Param, Query } from '@nestjs/common';
+import { ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Authenticated, CurrentPrincipal, TenantId } from '../../common/auth/auth.decorators';
+import { Principal } from '../../common/auth/principal';
+import { ValidationStatus } from '../../common/errors/validation-status.decorator';
+import { ParseIdPipe } from '../../common/http/parse-id.pipe';
+import { PageQueryDto } from '../../common/pagination/cursor';
+import {
+  FullSyncResponse,
+  ListPage,
+  MemberPage,
+  MembersQueryDto,
+  SubscriberResponse,
+  SuppressionPage,
+} from './subscribers.dto';
+import { SubscribersService } from './subscribers.service';
+import { SuppressionList } from './suppression-list.service';
+
+/** Admin reads of the tenant's lists, subscribers, sync progress and suppression list. */
+@ApiTags('Subscribers')
+@ValidationStatus(422)
+@Authenticated({ role: 'viewer' })
+@ApiNotFoundResponse({ description: 'Unknown id, or another tenant\'s' })
+@Controller('api')
+export class SubscribersController {
+  constructor(
+    private readonly subscribers: SubscribersService,
+    private readonly suppressions: SuppressionList,
+  ) {}
+
+  @Get('lists')
+  @ApiOkResponse({ type: ListPage })
+  listLists(@TenantId() tenantId: string, @Query() query: PageQueryDto): Promise<ListPage> {
+    return this.subscribers.listLists(tenantId, query);
+  }
+
+  @Get('lists/:id/members')
+  @ApiOkResponse({ type: MemberPage })
+  listMembers(@TenantId() tenantId: string, @Param('id', ParseIdPipe) id: string, @Query() query: MembersQueryDto): Promise<MemberPage> {
+    return this.subscribers.listMembers(tenantId, id, query);
+  }
+
+  @Get('lists/:id/syncs/:syncId')
+  @ApiOkResponse({ type: FullSyncResponse })
+  getSync(
+    @TenantId() tenantId: string,
+    @Param('id', ParseIdPipe) id: string,
+    @Param('syncId', ParseIdPipe) syncId: string,
+  ): Promise<FullSyncResponse> {
+    return this.subscribers.getSync(tenantId, id, syncId);
+  }
+
+  @Get('subscribers/:id')
+  @ApiOkResponse({ type: SubscriberResponse })
+  getSubscriber(@TenantId() tenantId: string, @Param('id', ParseIdPipe) id: string): Promise<SubscriberResponse> {
+    return this.subscribers.getSubscriber(tenantId, id);
+  }
+
+  @Get('suppressions')
+  @ApiOkResponse({ type: SuppressionPage, description: 'Active suppressions, newest first' })
+  listSuppressions(@TenantId() tenantId: string, @Query() query: PageQueryDto): Promise<SuppressionPage> {
+    return this.suppressions.list(tenantId, query);
+  }
+
+  @Delete('suppressions/:email')
+  @HttpCode(204)
+  @Authenticated({ role: 'editor' })
+  @ApiNoContentResponse({ description: 'Lifted; the row is kept with who lifted it and when' })
+  liftSuppression(@TenantId() tenantId: string, @CurrentPrincipal() principal: Principal, @Param('email') email: string): Promise<void> {
+    return this.suppressions.lift(tenantId, email, principal.subject);
+  }
+}

@@ -1,0 +1,173 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsObject,
+  IsOptional,
+  IsUUID,
+  Matches,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { applyDecorators } from '@nestjs/common';
+import { PageQueryDto } from '../../common/pagination/cursor';
+import { EMAIL } from './full-sync-rules';
+import { SUBSCRIBER_STATUSES, SUPPRESSION_REASONS, SubscriberStatus, SuppressionReason } from './subscriber-status';
+
+/** Largest full-sync batch (DESIGN: batches of up to 10,000 subscribers). */
+export const MAX_SYNC_BATCH = 10_000;
+export const EVENT_TYPES = ['subscription.activated', 'subscription.unsubscribed', 'preferences.updated'] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i;
+
+/** RFC 3339 date-time with a zone (a bare date or local time is ambiguous). */
+function IsDateTime() {
+  return applyDecorators(
+    IsISO8601({ strict: true }, { message: '$property must be an ISO-8601 date-time' }),
+    Matches(DATE_TIME, { message: '$property must include a time and a time zone' }),
+  );
+}
+
+export class SubscriberPayloadDto {
+  @ApiProperty({ format: 'uuid' }) @IsUUID('all') id!: string;
+  @ApiProperty({ format: 'email', example: 'ann@example.com' })
+  @MaxLength(320)
+  @Matches(EMAIL, { message: 'email must be an email' })
+  email!: string;
+  @ApiProperty({ enum: SUBSCRIBER_STATUSES }) @IsIn(SUBSCRIBER_STATUSES) status!: SubscriberStatus;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
+  @IsOptional()
+  @IsObject()
+  preferences?: Record<string, unknown>;
+}
+
+/** Seed 000 `SubscriptionEvent`. */
+export class SubscriptionEventDto {
+  @ApiProperty({ format: 'uuid' }) @IsUUID('all') event_id!: string;
+  @ApiProperty({ enum: EVENT_TYPES }) @IsIn(EVENT_TYPES) event_type!: EventType;
+  @ApiProperty({ format: 'uuid' }) @IsUUID('all') tenant_id!: string;
+  @ApiProperty({ format: 'uuid' }) @IsUUID('all') list_id!: string;
+  @ApiProperty({ type: SubscriberPayloadDto })
+  @ValidateNested()
+  @Type(() => SubscriberPayloadDto)
+  subscriber!: SubscriberPayloadDto;
+  @ApiProperty({ format: 'date-time' }) @IsDateTime() occurred_at!: string;
+}
+
+/** Seed 000 `FullSyncBatch`. Items are checked by parseSubscriberRows (one cheap pass over up to 10,000). */
+export class FullSyncBatchDto {
+  @ApiProperty({ format: 'uuid' }) @IsUUID('all') sync_id!: string;
+  @ApiProperty({ minimum: 1 }) @IsInt() @Min(1) batch_no!: number;
+  @ApiProperty({ minimum: 1 }) @IsInt() @Min(1) batch_total!: number;
+  @ApiProperty({ format: 'uuid' }) @IsUUID('all') tenant_id!: string;
+  @ApiProperty({ format: 'uuid' }) @IsUUID('all') list_id!: string;
+  @ApiProperty({ type: [SubscriberPayloadDto], maxItems: MAX_SYNC_BATCH })
+  @IsArray()
+  @ArrayMaxSize(MAX_SYNC_BATCH)
+  subscribers!: unknown[];
+  @ApiProperty({ format: 'date-time' }) @IsDateTime() occurred_at!: string;
+}
+
+export class SubscriptionEventResult {
+  @ApiProperty({ format: 'uuid' }) event_id!: string;
+  @ApiProperty({
+    enum: ['applied', 'ignored_out_of_order'],
+    description: '`ignored_out_of_order`: recorded, but older than what was already applied to this membership/profile',
+  })
+  status!: 'applied' | 'ignored_out_of_order';
+}
+
+export class FullSyncBatchResult {
+  @ApiProperty({ format: 'uuid' }) sync_id!: string;
+  @ApiProperty() batch_no!: number;
+  @ApiProperty() batches_received!: number;
+  @ApiProperty() batch_total!: number;
+  @ApiProperty({ enum: ['receiving', 'completed'], description: '`completed` on the batch that completed the sync' })
+  sync_status!: 'receiving' | 'completed';
+  @ApiPropertyOptional({ description: 'Members unsubscribed as absent (only when this batch completed the sync)' })
+  removed?: number;
+}
+
+export class ListResponse {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'date-time' }) created_at!: string;
+  @ApiProperty({ format: 'date-time' }) updated_at!: string;
+}
+
+export class MembersQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: SUBSCRIBER_STATUSES }) @IsOptional() @IsIn(SUBSCRIBER_STATUSES) status?: SubscriberStatus;
+}
+
+export class MemberResponse {
+  @ApiProperty({ format: 'uuid' }) subscriber_id!: string;
+  @ApiProperty() email!: string;
+  @ApiProperty({ enum: SUBSCRIBER_STATUSES }) status!: SubscriberStatus;
+  @ApiProperty({ nullable: true, type: String, example: 'removed_by_full_sync' }) reason!: string | null;
+  @ApiProperty({ format: 'date-time' }) last_occurred_at!: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) last_sync_id!: string | null;
+  @ApiProperty({ format: 'date-time' }) created_at!: string;
+  @ApiProperty({ format: 'date-time' }) updated_at!: string;
+}
+
+export class SubscriberMembershipResponse {
+  @ApiProperty({ format: 'uuid' }) list_id!: string;
+  @ApiProperty({ enum: SUBSCRIBER_STATUSES }) status!: SubscriberStatus;
+  @ApiProperty({ nullable: true, type: String }) reason!: string | null;
+  @ApiProperty({ format: 'date-time' }) last_occurred_at!: string;
+}
+
+export class SuppressionResponse {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() email!: string;
+  @ApiProperty({ enum: SUPPRESSION_REASONS }) reason!: SuppressionReason;
+  @ApiProperty({ example: 'ses' }) source!: string;
+  @ApiProperty({ format: 'date-time' }) created_at!: string;
+}
+
+export class SubscriberResponse {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() email!: string;
+  @ApiProperty({ enum: SUBSCRIBER_STATUSES }) status!: SubscriberStatus;
+  @ApiProperty({ type: 'object', additionalProperties: true }) preferences!: Record<string, unknown>;
+  @ApiProperty({ type: [SubscriberMembershipResponse] }) lists!: SubscriberMembershipResponse[];
+  @ApiProperty({ type: SuppressionResponse, nullable: true }) suppression!: SuppressionResponse | null;
+  @ApiProperty({ format: 'date-time' }) last_occurred_at!: string;
+  @ApiProperty({ format: 'date-time' }) created_at!: string;
+  @ApiProperty({ format: 'date-time' }) updated_at!: string;
+}
+
+export class FullSyncResponse {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) list_id!: string;
+  @ApiProperty({ enum: ['receiving', 'completed', 'abandoned'] }) status!: 'receiving' | 'completed' | 'abandoned';
+  @ApiProperty() batch_total!: number;
+  @ApiProperty() batches_received!: number;
+  @ApiProperty({ type: [Number], description: 'batch_no of every batch received, ascending' }) received_batch_numbers!: number[];
+  @ApiProperty() subscribers_received!: number;
+  @ApiProperty({ nullable: true, type: Number }) removed_count!: number | null;
+  @ApiProperty({ format: 'date-time' }) occurred_at!: string;
+  @ApiProperty({ format: 'date-time' }) created_at!: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) completed_at!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) abandoned_at!: string | null;
+}
+
+export class ListPage {
+  @ApiProperty({ type: [ListResponse] }) data!: ListResponse[];
+  @ApiProperty({ nullable: true, type: String }) next_cursor!: string | null;
+}
+
+export class MemberPage {
+  @ApiProperty({ type: [MemberResponse] }) data!: MemberResponse[];
+  @ApiProperty({ nullable: true, type: String }) next_cursor!: string | null;
+}
+
+export class SuppressionPage {
+  @ApiProperty({ type: [SuppressionResponse] }) data!: SuppressionResponse[];
+  @ApiProperty({ nullable: true, type: String }) next_cursor!: string | null;
+}
