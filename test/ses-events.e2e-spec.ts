@@ -3,6 +3,7 @@ import request from 'supertest';
 import { EngineEvent, EngineEvents } from '../src/modules/webhooks/engine-events';
 import { createTestApp, TestApp } from './support/app';
 import { createTenant } from './support/auth';
+import { MemberCenterClient } from './support/member-center';
 import { createSnsKeyPair, flatSignature, signSns, SnsKeyPair, SnsStandIn, startSnsStandIn, UnsignedSnsMessage } from './support/sns';
 
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:ses-events';
@@ -283,6 +284,28 @@ describe('SES events (POST /webhooks/ses, GET /api/ses-events, GET /api/delivera
       expect(await suppressions(email)).toEqual([{ reason: 'ses_suppression', source: 'ses' }]);
       expect(await subscriberStatus(email)).toBe('suppressed');
       expect(published.map((e) => e.type)).toEqual(['subscriber.suppressed']);
+    });
+
+    it('a later Member Center subscription.activated does not lift a suppression learned from SES', async () => {
+      const mc = await MemberCenterClient.create(t, tenant.id);
+      const [listId, id, email] = [randomUUID(), randomUUID(), 'mc-later@example.com'];
+      const activated = () => ({
+        event_id: randomUUID(),
+        event_type: 'subscription.activated',
+        tenant_id: tenant.id,
+        list_id: listId,
+        subscriber: { id, email, status: 'active' },
+        occurred_at: new Date().toISOString(),
+      });
+      await mc.post('/webhooks/subscriptions', activated()).expect(200);
+      await postSns({ Message: hardBounce(email) }).expect(200);
+      const membership = () => t.db.query(`SELECT status FROM list_memberships WHERE tenant_id = $1 AND list_id = $2 AND subscriber_id = $3`, [tenant.id, listId, id]);
+      expect((await membership()).rows).toEqual([{ status: 'bounced' }]);
+
+      await mc.post('/webhooks/subscriptions', activated()).expect(200);
+      expect(await suppressions(email)).toEqual([{ reason: 'hard_bounce', source: 'ses' }]);
+      expect(await subscriberStatus(email)).toBe('bounced');
+      expect((await membership()).rows).toEqual([{ status: 'bounced' }]);
     });
 
     it('records an event for an unknown message as unmatched (200), with no effect', async () => {

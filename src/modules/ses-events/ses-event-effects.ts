@@ -4,8 +4,9 @@ import { v7 as uuidv7 } from 'uuid';
 import { sha256Hex } from '../../common/crypto/secrets';
 import { isUuid } from '../../common/http/parse-id.pipe';
 import { AppConfig } from '../../config/app-config';
+import { SuppressionReason } from '../subscribers/subscriber-status';
+import { SuppressionList } from '../subscribers/suppression-list.service';
 import { EngineEvents } from '../webhooks/engine-events';
-import { AddressSuppressions } from './address-suppressions';
 import { addressEffectOf, DecodedSesEvent, engineEventTypeOf, messageStatusOf, suppressionReasonOf } from './ses-event-decoder';
 import { SesEventOutcome } from './ses-event.entity';
 import { SentMessageRef, SentMessages } from './sent-messages';
@@ -25,17 +26,19 @@ export function dedupKeyOf(e: IncomingSesEvent, tenantId: string | null): string
 }
 
 const DAY_MS = 86_400_000;
+/** How the suppression list names suppressions learned from SES (never lifted by Member Center). */
+const SUPPRESSION_SOURCE = 'ses';
 
 /**
  * Applies one SES event inside the caller's transaction: stores the event row, updates the message status,
- * suppresses the address when the event calls for it, and publishes the engine events — all or nothing.
+ * publishes the email.* engine event and suppresses the address when the event calls for it — all or nothing.
  */
 @Injectable()
 export class SesEventEffects {
   constructor(
     @Inject(AppConfig) private readonly config: AppConfig,
     private readonly messages: SentMessages,
-    private readonly suppressions: AddressSuppressions,
+    private readonly suppressions: SuppressionList,
     private readonly engineEvents: EngineEvents,
   ) {}
 
@@ -77,10 +80,11 @@ export class SesEventEffects {
     if (engineType) await this.engineEvents.publish({ tenantId, type: engineType, data }, manager);
 
     if (suppresses && event.email) {
-      const reason = suppressionReasonOf(event, softLimitReached);
-      if (await this.suppressions.suppress(tenantId, event.email, reason, manager)) {
-        await this.engineEvents.publish({ tenantId, type: 'subscriber.suppressed', data: { ...data, reason, source: 'ses' } }, manager);
-      }
+      // SuppressionList sets the subscribers' status and publishes subscriber.suppressed when newly suppressed.
+      // `ses_suppression` (SES's own suppression-list report) is not in Subscribers' reason list yet; the column
+      // is text and its status is `suppressed`, so it is passed through as is.
+      const reason = suppressionReasonOf(event, softLimitReached) as SuppressionReason;
+      await this.suppressions.suppress(tenantId, event.email, reason, SUPPRESSION_SOURCE, manager);
     }
     return true;
   }

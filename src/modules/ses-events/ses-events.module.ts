@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { SubscribersModule } from '../subscribers/subscribers.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
-import { AddressSuppressions } from './address-suppressions';
 import { SentMessages, UntrackedSentMessages } from './sent-messages';
 import { SesEventEffects } from './ses-event-effects';
 import { SesEvent, SnsReceipt } from './ses-event.entity';
@@ -14,7 +14,7 @@ import { SnsSubscriptions } from './sns-subscriptions';
 import { SnsVerifier } from './sns-verifier';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([SesEvent, SnsReceipt]), WebhooksModule],
+  imports: [TypeOrmModule.forFeature([SesEvent, SnsReceipt]), SubscribersModule, WebhooksModule],
   controllers: [SesWebhookController, SesEventsController],
   providers: [
     SesEventsService,
@@ -24,7 +24,6 @@ import { SnsVerifier } from './sns-verifier';
     SnsVerifier,
     SnsCertificates,
     SnsSubscriptions,
-    AddressSuppressions,
     { provide: CertificateFetcher, useClass: HttpCertificateFetcher },
     // SendJobs replaces this with its message rows: `{ provide: SentMessages, useExisting: <its class> }`.
     { provide: SentMessages, useClass: UntrackedSentMessages },
