@@ -202,6 +202,17 @@ describe('SES events (POST /webhooks/ses, GET /api/ses-events, GET /api/delivera
       expect(receipt.rows).toEqual([{ type: 'SubscriptionConfirmation', confirmed_at: expect.any(Date) }]);
     });
 
+    it('answers 503 when the confirmation GET fails, and keeps no receipt so SNS\'s retry confirms again', async () => {
+      const message = signSns(
+        unsigned({ Type: 'SubscriptionConfirmation', SubscribeURL: `${sns.base}unavailable?Token=t`, Token: 't', Message: 'You have chosen to subscribe' }),
+        keys.keyPem,
+      );
+      const res = await postRaw(JSON.stringify(message), 'SubscriptionConfirmation');
+      expect(res.status).toBe(503);
+      expect(res.body.reason).toBe('subscription_confirmation_failed');
+      expect((await t.db.query(`SELECT 1 FROM sns_receipts WHERE message_id = $1`, [message.MessageId])).rows).toEqual([]);
+    });
+
     it('does not resubscribe on an UnsubscribeConfirmation', async () => {
       const token = randomUUID();
       await postSns({ Type: 'UnsubscribeConfirmation', SubscribeURL: `${sns.base}confirm?Action=ConfirmSubscription&Token=${token}`, Token: token, Message: 'You have unsubscribed' }).expect(200);
@@ -220,6 +231,25 @@ describe('SES events (POST /webhooks/ses, GET /api/ses-events, GET /api/delivera
       expect(await eventRows(email)).toHaveLength(1);
       expect(await suppressions(email)).toHaveLength(1);
       expect(published.map((e) => e.type)).toEqual(['email.bounced', 'subscriber.suppressed']);
+    });
+
+    it('applies one of three concurrent deliveries of one MessageId', async () => {
+      const email = 'parallel@example.com';
+      const message = JSON.stringify(signSns(unsigned({ Message: hardBounce(email) }), keys.keyPem));
+      const answers = await Promise.all([postRaw(message), postRaw(message), postRaw(message)]);
+      expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+      expect(answers.map((a) => a.body.events).sort()).toEqual([0, 0, 1]);
+      expect(await eventRows(email)).toHaveLength(1);
+      expect(published.filter((e) => e.type === 'subscriber.suppressed')).toHaveLength(1);
+    });
+
+    it('suppresses once when soft bounces reaching the limit arrive concurrently', async () => {
+      const email = 'soft-parallel@example.com';
+      const soft = () => postFlat({ event_type: 'soft_bounced', message_id: `ses-${randomUUID()}`, tenant_id: tenant.id, email, occurred_at: new Date().toISOString() });
+      expect((await Promise.all([soft(), soft(), soft(), soft()])).map((r) => r.status)).toEqual([200, 200, 200, 200]);
+      expect((await eventRows(email)).map((r) => r.outcome).sort()).toEqual(['soft_bounce_counted', 'soft_bounce_counted', 'suppressed', 'suppressed']);
+      expect(await suppressions(email)).toEqual([{ reason: 'soft_bounce_limit', source: 'ses' }]);
+      expect(published.filter((e) => e.type === 'subscriber.suppressed')).toHaveLength(1);
     });
 
     it('hard bounce: suppresses every bounced recipient with the reason, marks the subscriber bounced, publishes events', async () => {

@@ -32,7 +32,7 @@ export function flatSignature(body: string, secret: string): string {
 
 /**
  * A local stand-in for Amazon's side: serves the signing certificate at `/SimpleNotificationService-<any>.pem`
- * (except the misbehaving `-redirect`, `-huge` and `-missing` names) and answers SubscribeURL GETs on `/confirm`; records every request so tests can assert what was (not) fetched.
+ * (except the misbehaving `-redirect`, `-huge` and `-missing` names) and answers SubscribeURL GETs on `/confirm` (500 on `/unavailable`); records every request so tests can assert what was (not) fetched.
  */
 export interface SnsStandIn {
   /** http://127.0.0.1:<port>/ — the prefix the app trusts through SNS_TRUSTED_CERT_URL_PREFIXES. */
@@ -55,6 +55,8 @@ export async function startSnsStandIn(certPem: string): Promise<SnsStandIn> {
       res.writeHead(404).end();
     } else if (req.url?.startsWith('/SimpleNotificationService-')) {
       res.writeHead(200, { 'content-type': 'application/x-pem-file' }).end(certPem);
+    } else if (req.url?.startsWith('/unavailable')) {
+      res.writeHead(500).end();
     } else if (req.url?.startsWith('/confirm')) {
       res.writeHead(200, { 'content-type': 'text/xml' }).end('<ConfirmSubscriptionResponse/>');
     } else {
