@@ -1,4 +1,4 @@
-import { addressEffectOf, decodeSesEvent, engineEventTypeOf, flatEventKind, messageStatusOf, suppressionReasonOf } from './ses-event-decoder';
+import { addressEffectOf, decodeSesEvent, engineEventTypeOf, flatEventKind, messageStatusOf, outcomeOf, suppressionReasonOf } from './ses-event-decoder';
 
 const TENANT = '0190b7a0-0000-7000-8000-000000000001';
 const mail = (extra: Record<string, unknown> = {}) => ({
@@ -98,6 +98,14 @@ describe('effects', () => {
     expect(addressEffectOf({ type: 'bounce', bounceKind: 'soft', email: 'a@x' })).toBe('count_soft_bounce');
     expect(addressEffectOf({ type: 'delivery', bounceKind: null, email: 'a@x' })).toBe('none');
     expect(addressEffectOf({ type: 'bounce', bounceKind: 'hard', email: null })).toBe('none');
+  });
+
+  it('names the outcome', () => {
+    expect(outcomeOf(false, 'none', false)).toBe('unmatched');
+    expect(outcomeOf(true, 'suppress', false)).toBe('suppressed');
+    expect(outcomeOf(true, 'count_soft_bounce', false)).toBe('soft_bounce_counted');
+    expect(outcomeOf(true, 'count_soft_bounce', true)).toBe('suppressed');
+    expect(outcomeOf(true, 'none', false)).toBe('recorded');
   });
 
   it('names the reason, the engine event and the message status', () => {

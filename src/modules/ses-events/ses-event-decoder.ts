@@ -191,6 +191,15 @@ export function addressEffectOf(event: Pick<DecodedSesEvent, 'type' | 'bounceKin
   return 'none';
 }
 
+/** What receiving an event did. `unmatched`: no tenant could be found for it, so it is kept for the record only. */
+export type SesEventOutcome = 'suppressed' | 'soft_bounce_counted' | 'recorded' | 'unmatched';
+
+export function outcomeOf(tenantKnown: boolean, effect: AddressEffect, softLimitReached: boolean): SesEventOutcome {
+  if (!tenantKnown) return 'unmatched';
+  if (effect === 'suppress' || softLimitReached) return 'suppressed';
+  return effect === 'count_soft_bounce' ? 'soft_bounce_counted' : 'recorded';
+}
+
 /** Why an address is suppressed, as the tenant's suppression list records it. */
 export function suppressionReasonOf(event: Pick<DecodedSesEvent, 'type'>, softLimitReached: boolean): 'hard_bounce' | 'complaint' | 'soft_bounce_limit' | 'ses_suppression' {
   if (softLimitReached) return 'soft_bounce_limit';

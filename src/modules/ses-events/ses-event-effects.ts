@@ -7,8 +7,7 @@ import { AppConfig } from '../../config/app-config';
 import { SuppressionReason } from '../subscribers/subscriber-status';
 import { SuppressionList } from '../subscribers/suppression-list.service';
 import { EngineEvents } from '../webhooks/engine-events';
-import { addressEffectOf, DecodedSesEvent, engineEventTypeOf, messageStatusOf, suppressionReasonOf } from './ses-event-decoder';
-import { SesEventOutcome } from './ses-event.entity';
+import { addressEffectOf, DecodedSesEvent, engineEventTypeOf, messageStatusOf, outcomeOf, SesEventOutcome, suppressionReasonOf } from './ses-event-decoder';
 import { SentMessageRef, SentMessages } from './sent-messages';
 
 /** A decoded event with where it came from; a flat event names its tenant itself. */
@@ -56,9 +55,10 @@ export class SesEventEffects {
     if (tenantId && event.email) {
       await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`ses:${tenantId}:${event.email}`]);
     }
-    const softLimitReached = effect === 'count_soft_bounce' && tenantId ? (await this.priorSoftBounces(tenantId, event, manager)) + 1 >= this.config.SOFT_BOUNCE_LIMIT : false;
+    const softLimitReached =
+      tenantId !== null && effect === 'count_soft_bounce' && (await this.priorSoftBounces(tenantId, event, manager)) + 1 >= this.config.SOFT_BOUNCE_LIMIT;
     const suppresses = effect === 'suppress' || softLimitReached;
-    const outcome: SesEventOutcome = !tenantId ? 'unmatched' : suppresses ? 'suppressed' : effect === 'count_soft_bounce' ? 'soft_bounce_counted' : 'recorded';
+    const outcome = outcomeOf(tenantId !== null, effect, softLimitReached);
 
     const id = await this.store(event, tenantId, message, outcome, manager);
     if (!id || !tenantId) return !!id;

@@ -1,10 +1,7 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, CreateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { BaseEntity } from '../../common/database/base.entity';
 import { Tenant } from '../tenants/tenant.entity';
-import type { BounceKind, SesEventType } from './ses-event-decoder';
-
-/** What receiving an event did. `unmatched`: no tenant could be found for it, so it is kept for the record only. */
-export type SesEventOutcome = 'suppressed' | 'soft_bounce_counted' | 'recorded' | 'unmatched';
+import type { BounceKind, SesEventOutcome, SesEventType } from './ses-event-decoder';
 
 /**
  * One SES event about one recipient, from either form. `dedup_key` is derived from the event's content, so a
