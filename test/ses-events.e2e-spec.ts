@@ -424,6 +424,16 @@ describe('SES events (POST /webhooks/ses, GET /api/ses-events, GET /api/delivera
     });
   });
 
+  it('documents the route as the seed does: SesEvent body, sesSignature security', async () => {
+    const doc = (await request(t.url).get('/docs-json').expect(200)).body;
+    const op = doc.paths['/webhooks/ses'].post;
+    expect(op.security).toEqual([{ sesSignature: [] }]);
+    expect(op.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/SesEvent' });
+    expect(doc.components.schemas.SesEvent.required).toEqual(expect.arrayContaining(['event_type', 'message_id', 'tenant_id', 'email', 'occurred_at']));
+    expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['200', '401', '403']));
+    expect(doc.paths['/api/ses-events'].get.security).toEqual([{ bearerAuth: [] }]);
+  });
+
   describe('operator view', () => {
     it('lists the tenant\'s events newest first, filtered by type and email, with a cursor; other tenants see none', async () => {
       const email = 'listed@example.com';

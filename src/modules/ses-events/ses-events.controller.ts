@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { Authenticated, SignedBy, TenantId } from '../../common/auth/auth.decorators';
 import { ValidationStatus } from '../../common/errors/validation-status.decorator';
 import { BodyLimit } from '../../common/http/body-limit';
@@ -31,6 +31,9 @@ export class SesWebhookController {
   @ApiConsumes('application/json', 'text/plain')
   @ApiBody({ type: SesEventDto })
   @ApiOkResponse({ type: SesWebhookResponse })
+  @ApiUnauthorizedResponse({ description: 'Bad or missing signature (SNS or HMAC); `reason` says which check failed' })
+  @ApiForbiddenResponse({ description: 'SNS topic not in SES_SNS_TOPIC_ARNS, SubscribeURL not an SNS host, or unknown tenant' })
+  @ApiUnprocessableEntityResponse({ description: 'Invalid flat SesEvent' })
   receive(@SesInput() inbound: SesInbound): Promise<SesWebhookResponse> {
     return this.sesEvents.receive(inbound);
   }

@@ -1,9 +1,10 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { IsEmail, IsIn, IsISO8601, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination/cursor';
 import { FLAT_EVENT_TYPES, FlatEventType, SES_EVENT_TYPES, SesEventType } from './ses-event-decoder';
 
-/** The seed's flat SesEvent (schema `SesEvent`), posted by internal relays with an HMAC signature. */
+/** The seed's flat SesEvent, posted by internal relays with an HMAC signature. */
+@ApiSchema({ name: 'SesEvent' })
 export class SesEventDto {
   @ApiProperty({ enum: FLAT_EVENT_TYPES })
   @IsIn(FLAT_EVENT_TYPES)
