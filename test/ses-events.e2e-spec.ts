@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { EngineEvent, EngineEvents } from '../src/modules/webhooks/engine-events';
 import { createTestApp, TestApp } from './support/app';
-import { createTenant } from './support/auth';
+import { adminToken, createTenant } from './support/auth';
 import { MemberCenterClient } from './support/member-center';
 import { createSnsKeyPair, flatSignature, signSns, SnsKeyPair, SnsStandIn, startSnsStandIn, UnsignedSnsMessage } from './support/sns';
 
@@ -432,6 +432,16 @@ describe('SES events (POST /webhooks/ses, GET /api/ses-events, GET /api/delivera
     expect(doc.components.schemas.SesEvent.required).toEqual(expect.arrayContaining(['event_type', 'message_id', 'tenant_id', 'email', 'occurred_at']));
     expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['200', '401', '403']));
     expect(doc.paths['/api/ses-events'].get.security).toEqual([{ bearerAuth: [] }]);
+  });
+
+  it('counts stored events by type in ses_events_total', async () => {
+    const metric = async () => {
+      const text = (await request(t.url).get('/metrics').set('Authorization', `Bearer ${adminToken()}`).expect(200)).text;
+      return Number(/^ses_events_total\{type="click"\} (\d+)/m.exec(text)?.[1] ?? 0);
+    };
+    const before = await metric();
+    await postSns({ Message: sesEvent('Click', { click: { link: 'https://x.example/' } }, { destination: ['m1@example.com', 'm2@example.com'] }) }).expect(200);
+    expect(await metric()).toBe(before + 2);
   });
 
   describe('operator view', () => {
