@@ -11,6 +11,12 @@ export const QUEUES = {
       purgeIdempotencyKeys: 'idempotency.purge',
     },
   },
+  subscribers: {
+    name: 'subscribers',
+    jobs: {
+      abandonStaleSyncs: 'full_sync.abandon_stale',
+    },
+  },
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES]['name'];
@@ -19,6 +25,12 @@ export const JOB_OPTIONS: Record<string, JobOptions> = {
   [QUEUES.maintenance.jobs.purgeIdempotencyKeys]: {
     repeat: { every: 60 * 60 * 1000 },
     jobId: QUEUES.maintenance.jobs.purgeIdempotencyKeys,
+    removeOnComplete: true,
+    removeOnFail: 100,
+  },
+  [QUEUES.subscribers.jobs.abandonStaleSyncs]: {
+    repeat: { every: 15 * 60 * 1000 },
+    jobId: QUEUES.subscribers.jobs.abandonStaleSyncs,
     removeOnComplete: true,
     removeOnFail: 100,
   },

@@ -6,6 +6,7 @@ import { ValidationStatus } from '../../common/errors/validation-status.decorato
 import { ParseIdPipe } from '../../common/http/parse-id.pipe';
 import { PageQueryDto } from '../../common/pagination/cursor';
 import {
+  ErrorResponse,
   FullSyncResponse,
   ListPage,
   MemberPage,
@@ -19,8 +20,7 @@ import { SuppressionList } from './suppression-list.service';
 /** Admin reads of the tenant's lists, subscribers, sync progress and suppression list. */
 @ApiTags('Subscribers')
 @ValidationStatus(422)
-@Authenticated({ role: 'viewer' })
-@ApiNotFoundResponse({ description: 'Unknown id, or another tenant\'s' })
+@ApiNotFoundResponse({ type: ErrorResponse, description: 'Unknown id, or another tenant\'s' })
 @Controller('api')
 export class SubscribersController {
   constructor(
@@ -29,18 +29,21 @@ export class SubscribersController {
   ) {}
 
   @Get('lists')
+  @Authenticated({ role: 'viewer' })
   @ApiOkResponse({ type: ListPage })
   listLists(@TenantId() tenantId: string, @Query() query: PageQueryDto): Promise<ListPage> {
     return this.subscribers.listLists(tenantId, query);
   }
 
   @Get('lists/:id/members')
+  @Authenticated({ role: 'viewer' })
   @ApiOkResponse({ type: MemberPage })
   listMembers(@TenantId() tenantId: string, @Param('id', ParseIdPipe) id: string, @Query() query: MembersQueryDto): Promise<MemberPage> {
     return this.subscribers.listMembers(tenantId, id, query);
   }
 
   @Get('lists/:id/syncs/:syncId')
+  @Authenticated({ role: 'viewer' })
   @ApiOkResponse({ type: FullSyncResponse })
   getSync(
     @TenantId() tenantId: string,
@@ -51,12 +54,14 @@ export class SubscribersController {
   }
 
   @Get('subscribers/:id')
+  @Authenticated({ role: 'viewer' })
   @ApiOkResponse({ type: SubscriberResponse })
   getSubscriber(@TenantId() tenantId: string, @Param('id', ParseIdPipe) id: string): Promise<SubscriberResponse> {
     return this.subscribers.getSubscriber(tenantId, id);
   }
 
   @Get('suppressions')
+  @Authenticated({ role: 'viewer' })
   @ApiOkResponse({ type: SuppressionPage, description: 'Active suppressions, newest first' })
   listSuppressions(@TenantId() tenantId: string, @Query() query: PageQueryDto): Promise<SuppressionPage> {
     return this.suppressions.list(tenantId, query);

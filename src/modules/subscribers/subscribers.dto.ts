@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -34,6 +34,7 @@ function IsDateTime() {
   );
 }
 
+@ApiSchema({ name: 'SubscriberPayload' })
 export class SubscriberPayloadDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID('all') id!: string;
   @ApiProperty({ format: 'email', example: 'ann@example.com' })
@@ -48,6 +49,7 @@ export class SubscriberPayloadDto {
 }
 
 /** Seed 000 `SubscriptionEvent`. */
+@ApiSchema({ name: 'SubscriptionEvent' })
 export class SubscriptionEventDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID('all') event_id!: string;
   @ApiProperty({ enum: EVENT_TYPES }) @IsIn(EVENT_TYPES) event_type!: EventType;
@@ -61,10 +63,11 @@ export class SubscriptionEventDto {
 }
 
 /** Seed 000 `FullSyncBatch`. Items are checked by parseSubscriberRows (one cheap pass over up to 10,000). */
+@ApiSchema({ name: 'FullSyncBatch' })
 export class FullSyncBatchDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID('all') sync_id!: string;
-  @ApiProperty({ minimum: 1 }) @IsInt() @Min(1) batch_no!: number;
-  @ApiProperty({ minimum: 1 }) @IsInt() @Min(1) batch_total!: number;
+  @ApiProperty({ type: 'integer', minimum: 1 }) @IsInt() @Min(1) batch_no!: number;
+  @ApiProperty({ type: 'integer', minimum: 1 }) @IsInt() @Min(1) batch_total!: number;
   @ApiProperty({ format: 'uuid' }) @IsUUID('all') tenant_id!: string;
   @ApiProperty({ format: 'uuid' }) @IsUUID('all') list_id!: string;
   @ApiProperty({ type: [SubscriberPayloadDto], maxItems: MAX_SYNC_BATCH })
@@ -170,4 +173,16 @@ export class MemberPage {
 export class SuppressionPage {
   @ApiProperty({ type: [SuppressionResponse] }) data!: SuppressionResponse[];
   @ApiProperty({ nullable: true, type: String }) next_cursor!: string | null;
+}
+
+/** Seed 000 `ErrorResponse`: the fields of the problem body that seed names (the filter writes more). */
+@ApiSchema({ name: 'ErrorResponse' })
+export class ErrorResponse {
+  @ApiProperty({ example: 'unauthorized' }) error!: string;
+  @ApiPropertyOptional() message?: string;
+  @ApiPropertyOptional({ example: 'bad_signature' }) reason?: string;
+  @ApiPropertyOptional() request_id?: string;
+  @ApiPropertyOptional() status?: number;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } })
+  errors?: Record<string, string[]>;
 }

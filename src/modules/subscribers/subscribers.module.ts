@@ -1,5 +1,7 @@
+import { BullModule } from '@nestjs/bull';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { QUEUES } from '../../common/queue/queues';
 import { RedisModule } from '../../common/redis/redis.module';
 import { TenantsModule } from '../tenants/tenants.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
@@ -12,6 +14,7 @@ import { MemberCenterController } from './member-center.controller';
 import { MemberCenterGuard } from './member-center.guard';
 import { Subscriber } from './subscriber.entity';
 import { SubscribersController } from './subscribers.controller';
+import { SubscribersProducer } from './subscribers.producer';
 import { SubscribersService } from './subscribers.service';
 import { SubscriptionEventsService } from './subscription-events.service';
 import { SuppressionList } from './suppression-list.service';
@@ -21,12 +24,13 @@ import { Suppression } from './suppression.entity';
 @Module({
   imports: [
     TypeOrmModule.forFeature([MailingList, Subscriber, ListMembership, Suppression, InboundEvent, FullSync, FullSyncBatch]),
+    BullModule.registerQueue({ name: QUEUES.subscribers.name }),
     RedisModule,
     TenantsModule,
     WebhooksModule,
   ],
   controllers: [MemberCenterController, SubscribersController],
-  providers: [MemberCenterGuard, SubscriptionEventsService, FullSyncService, SubscribersService, SuppressionList],
-  exports: [SuppressionList],
+  providers: [MemberCenterGuard, SubscriptionEventsService, FullSyncService, SubscribersService, SuppressionList, SubscribersProducer],
+  exports: [SuppressionList, FullSyncService],
 })
 export class SubscribersModule {}
