@@ -9,15 +9,21 @@ import { createSnsKeyPair, flatSignature, signSns, SnsKeyPair, SnsStandIn, start
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:ses-events';
 const SECRET = 'flat-events-secret-0123456789';
 
+// The e2e project's testTimeout does not reach hooks and tests here (Jest applies it globally only); booting the
+// app on a loaded machine can take longer than the 5 s default.
+jest.setTimeout(60_000);
+
 describe('SES events (POST /webhooks/ses, GET /api/ses-events, GET /api/deliverability)', () => {
   let t: TestApp;
   let keys: SnsKeyPair;
+  /** A key pair SNS did not issue: its signatures must not verify with the served certificate. */
+  let otherKeys: SnsKeyPair;
   let sns: SnsStandIn;
   let tenant: Awaited<ReturnType<typeof createTenant>>;
   let published: EngineEvent[];
 
   beforeAll(async () => {
-    keys = await createSnsKeyPair();
+    [keys, otherKeys] = await Promise.all([createSnsKeyPair(), createSnsKeyPair()]);
     sns = await startSnsStandIn(keys.certPem);
     t = await createTestApp({
       env: {
@@ -127,8 +133,7 @@ describe('SES events (POST /webhooks/ses, GET /api/ses-events, GET /api/delivera
       expect(changed.status).toBe(401);
       expect(changed.body.reason).toBe('bad_signature');
 
-      const other = await createSnsKeyPair();
-      const foreign = await postRaw(JSON.stringify(signSns(unsigned(), other.keyPem)));
+      const foreign = await postRaw(JSON.stringify(signSns(unsigned(), otherKeys.keyPem)));
       expect(foreign.body.reason).toBe('bad_signature');
     });
   });
@@ -431,6 +436,7 @@ describe('SES events (POST /webhooks/ses, GET /api/ses-events, GET /api/delivera
     expect(op.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/SesEvent' });
     expect(doc.components.schemas.SesEvent.required).toEqual(expect.arrayContaining(['event_type', 'message_id', 'tenant_id', 'email', 'occurred_at']));
     expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['200', '401', '403']));
+    expect(op.responses['401'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/ErrorResponse' });
     expect(doc.paths['/api/ses-events'].get.security).toEqual([{ bearerAuth: [] }]);
   });
 

@@ -6,6 +6,7 @@ import { BodyLimit } from '../../common/http/body-limit';
 import { RateLimit } from '../../common/rate-limit/rate-limit.guard';
 import { Page } from '../../common/pagination/cursor';
 import { DeliverabilityResponse, ListSesEventsQuery, SesEventDto, SesEventPage, SesEventResponse, SesWebhookResponse } from './ses-events.dto';
+import { ErrorResponse } from '../subscribers/subscribers.dto';
 import { SesEventsReportService } from './ses-events-report.service';
 import { SesEventsService } from './ses-events.service';
 import { SesInbound, SesInput, SesSignatureGuard } from './ses-inbound';
@@ -31,9 +32,9 @@ export class SesWebhookController {
   @ApiConsumes('application/json', 'text/plain')
   @ApiBody({ type: SesEventDto })
   @ApiOkResponse({ type: SesWebhookResponse })
-  @ApiUnauthorizedResponse({ description: 'Bad or missing signature (SNS or HMAC); `reason` says which check failed' })
-  @ApiForbiddenResponse({ description: 'SNS topic not in SES_SNS_TOPIC_ARNS, SubscribeURL not an SNS host, or unknown tenant' })
-  @ApiUnprocessableEntityResponse({ description: 'Invalid flat SesEvent' })
+  @ApiUnauthorizedResponse({ type: ErrorResponse, description: 'Bad or missing signature (SNS or HMAC); `reason` says which check failed' })
+  @ApiForbiddenResponse({ type: ErrorResponse, description: 'SNS topic not in SES_SNS_TOPIC_ARNS, SubscribeURL not an SNS host, or unknown tenant' })
+  @ApiUnprocessableEntityResponse({ type: ErrorResponse, description: 'Invalid flat SesEvent' })
   receive(@SesInput() inbound: SesInbound): Promise<SesWebhookResponse> {
     return this.sesEvents.receive(inbound);
   }
