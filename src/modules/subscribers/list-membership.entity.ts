@@ -7,6 +7,8 @@ import type { SubscriberStatus } from './subscriber-status';
 @Entity('list_memberships')
 @Index('uq_list_memberships_member', ['tenantId', 'listId', 'subscriberId'], { unique: true })
 @Index('ix_list_memberships_subscriber', ['tenantId', 'subscriberId'])
+// the admin members page: newest first within a list, without sorting a 100k-member list per page
+@Index('ix_list_memberships_page', ['tenantId', 'listId', 'createdAt', 'id'])
 export class ListMembership {
   @PrimaryColumn('uuid')
   id!: string;

@@ -9,6 +9,7 @@ import type { SuppressionReason } from './subscriber-status';
  */
 @Entity('suppressions')
 @Index('uq_suppressions_active', ['tenantId', 'email'], { unique: true, where: 'lifted_at IS NULL' })
+@Index('ix_suppressions_page', ['tenantId', 'createdAt', 'id'], { where: 'lifted_at IS NULL' })
 export class Suppression extends BaseEntity {
   @Column('uuid')
   tenantId!: string;
