@@ -3,7 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund
+  # npm install, not npm ci: the lock cannot list @swc/core binaries for other platforms here, which npm ci rejects
+  npm install --no-audit --no-fund --prefer-offline
 fi
 echo "== lint"; npx eslint --max-warnings 0 .
 echo "== type-check"; npx tsc --noEmit -p tsconfig.json

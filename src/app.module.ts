@@ -14,6 +14,7 @@ import { MetricsAccess } from './common/metrics/metrics-access';
 import { MetricsController } from './common/metrics/metrics.controller';
 import { QueueMetrics } from './common/metrics/queue-metrics';
 import { bullRootOptions } from './common/queue/bull-options';
+import { RepeatableJobs } from './common/queue/repeatable-jobs';
 import { WorkerCheck } from './common/queue/worker-check';
 import { RateLimitGuard } from './common/rate-limit/rate-limit.guard';
 import { TenantLimits } from './common/rate-limit/tenant-limits';
@@ -70,7 +71,7 @@ export class AppModule {
         Metrics,
         QueueMetrics,
         MetricsAccess,
-        ...(env.runsWorker ? [WorkerCheck] : []),
+        ...(env.runsWorker ? [WorkerCheck, RepeatableJobs] : []),
         // Order matters: note the route's error dialect, authenticate, check size, count against the rate limit.
         { provide: APP_GUARD, useClass: ValidationStatusGuard },
         { provide: APP_GUARD, useClass: AuthGuard },

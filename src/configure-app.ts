@@ -4,6 +4,7 @@ import { IncomingMessage } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import { Logger } from 'nestjs-pino';
 import { v7 as uuidv7 } from 'uuid';
+import { buildProblem } from './common/errors/problem';
 import { ProblemFilter } from './common/errors/problem.filter';
 import { MAX_BODY_BYTES } from './common/http/body-limit';
 import { RouteIndex } from './common/http/route-index';
@@ -30,6 +31,11 @@ export function createFastifyAdapter(): FastifyAdapter {
     requestIdHeader: false,
     trustProxy: true,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+    // Errors fastify raises before routing (a malformed URL) bypass Nest's filter: answer them in the same dialect.
+    frameworkErrors: (_error: Error, req: FastifyRequest, reply: FastifyReply) => {
+      const body = buildProblem({ status: 400, code: 'bad_request', detail: 'Malformed URL', instance: '', requestId: String(req.id) });
+      void reply.status(400).header('X-Request-Id', req.id).header('content-type', 'application/problem+json; charset=utf-8').send(body);
+    },
   });
 }
 

@@ -24,3 +24,59 @@ describe('platform basics', () => {
     expect(res.headers['x-request-id']).toBeDefined();
   });
 });
+
+describe('tenant administration', () => {
+  let t: TestApp;
+  const admin = () => ({ Authorization: `Bearer ${adminToken()}` });
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => t?.close());
+
+  it('patches settings and keeps unknown keys out', async () => {
+    const tenant = await createTenant(t);
+    const res = await request(t.url).patch(`/api/tenants/${tenant.id}`).set(admin()).send({ send_rate_per_second: 50, from_address: 'news@acme.example', bogus: 1 });
+    expect(res.status).toBe(200);
+    expect(res.body.settings).toEqual({ send_rate_per_second: 50, from_address: 'news@acme.example' });
+    const bad = await request(t.url).patch(`/api/tenants/${tenant.id}`).set(admin()).send({ send_rate_per_second: -1 });
+    expect(bad.status).toBe(422);
+  });
+
+  it('Member Center clients: secret shown once, sealed at rest, rotation keeps two valid secrets', async () => {
+    const tenant = await createTenant(t);
+    const created = await request(t.url).post(`/api/tenants/${tenant.id}/member-center-clients`).set(admin()).send({ client_id: 'mc-test-1' });
+    expect(created.status).toBe(201);
+    expect(created.body).toEqual({ client_id: 'mc-test-1', secret: expect.stringMatching(/^mcs_/), tenant_ids: [tenant.id] });
+    const dup = await request(t.url).post(`/api/tenants/${tenant.id}/member-center-clients`).set(admin()).send({ client_id: 'mc-test-1' });
+    expect(dup.status).toBe(409);
+
+    const stored = await t.db.query('SELECT secret_sealed, expires_at FROM member_center_secrets WHERE client_id = $1', ['mc-test-1']);
+    expect(stored.rows).toHaveLength(1);
+    expect(stored.rows[0].secret_sealed).not.toContain(created.body.secret);
+
+    const rotated = await request(t.url).post(`/api/tenants/${tenant.id}/member-center-clients/mc-test-1/rotate`).set(admin());
+    expect(rotated.status).toBe(201);
+    expect(rotated.body.secret).not.toBe(created.body.secret);
+    const after = await t.db.query('SELECT expires_at FROM member_center_secrets WHERE client_id = $1 ORDER BY created_at', ['mc-test-1']);
+    expect(after.rows[0].expires_at.getTime()).toBeGreaterThan(Date.now() + 23 * 3600_000);
+    expect(after.rows[1].expires_at).toBeNull();
+
+    const other = await createTenant(t);
+    const patched = await request(t.url).patch(`/api/tenants/${tenant.id}/member-center-clients/mc-test-1`).set(admin()).send({ enabled: false, tenant_ids: [tenant.id, other.id] });
+    expect(patched.body).toEqual({ client_id: 'mc-test-1', enabled: false, tenant_ids: [tenant.id, other.id] });
+    const unknownTenant = await request(t.url).patch(`/api/tenants/${tenant.id}/member-center-clients/mc-test-1`).set(admin()).send({ tenant_ids: ['0190f0e2-1111-7000-8000-000000000009'] });
+    expect(unknownTenant.status).toBe(422);
+    // a client is managed only under a tenant it is bound to
+    const stranger = await createTenant(t);
+    expect((await request(t.url).post(`/api/tenants/${stranger.id}/member-center-clients/mc-test-1/rotate`).set(admin())).status).toBe(404);
+  });
+
+  it('callback secret is a whsec_ secret, sealed at rest', async () => {
+    const tenant = await createTenant(t);
+    const res = await request(t.url).post(`/api/tenants/${tenant.id}/callback-secret`).set(admin());
+    expect(res.status).toBe(201);
+    expect(res.body.secret).toMatch(/^whsec_[A-Za-z0-9+/]+=*$/);
+    const row = await t.db.query('SELECT callback_secret_sealed FROM tenants WHERE id = $1', [tenant.id]);
+    expect(row.rows[0].callback_secret_sealed).toMatch(/^v1\./);
+  });
+});

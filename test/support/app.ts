@@ -67,6 +67,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const address = app.getHttpServer().address() as { port: number };
   const db = new Client({ connectionString: databaseUrl });
   await db.connect();
+  db.on('error', () => undefined); // tests that stop Postgres on purpose terminate this connection too
   const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1 });
   redis.on('error', () => undefined);
 
@@ -79,7 +80,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     dbName,
     async close() {
       await app.close();
-      await db.end();
+      await db.end().catch(() => undefined);
       if (!shared) {
         const keys = await redis.keys(`${env.REDIS_KEY_PREFIX}:*`).catch(() => []);
         if (keys.length) await redis.del(...keys).catch(() => undefined);

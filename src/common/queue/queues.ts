@@ -21,20 +21,27 @@ export const QUEUES = {
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES]['name'];
 
+/** A job that runs every `everyMs` (scheduled by the worker processes; Bull keeps one schedule across them). */
+const repeatable = (jobId: string, everyMs: number): JobOptions => ({
+  repeat: { every: everyMs },
+  jobId,
+  removeOnComplete: true,
+  removeOnFail: 100,
+});
+
 export const JOB_OPTIONS: Record<string, JobOptions> = {
-  [QUEUES.maintenance.jobs.purgeIdempotencyKeys]: {
-    repeat: { every: 60 * 60 * 1000 },
-    jobId: QUEUES.maintenance.jobs.purgeIdempotencyKeys,
-    removeOnComplete: true,
-    removeOnFail: 100,
-  },
-  [QUEUES.subscribers.jobs.abandonStaleSyncs]: {
-    repeat: { every: 15 * 60 * 1000 },
-    jobId: QUEUES.subscribers.jobs.abandonStaleSyncs,
-    removeOnComplete: true,
-    removeOnFail: 100,
-  },
+  [QUEUES.maintenance.jobs.purgeIdempotencyKeys]: repeatable(QUEUES.maintenance.jobs.purgeIdempotencyKeys, 60 * 60 * 1000),
+  [QUEUES.subscribers.jobs.abandonStaleSyncs]: repeatable(QUEUES.subscribers.jobs.abandonStaleSyncs, 15 * 60 * 1000),
 };
+
+/** Every repeatable job as `[queue, job, options]`. */
+export function repeatableJobs(): [string, string, JobOptions][] {
+  return Object.values(QUEUES).flatMap((q) =>
+    Object.values(q.jobs)
+      .filter((job) => JOB_OPTIONS[job]?.repeat)
+      .map((job): [string, string, JobOptions] => [q.name, job, JOB_OPTIONS[job]]),
+  );
+}
 
 /** Job names declared for each queue (for the startup check). */
 export function declaredJobs(): Record<string, string[]> {

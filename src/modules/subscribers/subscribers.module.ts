@@ -14,7 +14,6 @@ import { MemberCenterController } from './member-center.controller';
 import { MemberCenterGuard } from './member-center.guard';
 import { Subscriber } from './subscriber.entity';
 import { SubscribersController } from './subscribers.controller';
-import { SubscribersProducer } from './subscribers.producer';
 import { SubscribersService } from './subscribers.service';
 import { SubscriptionEventsService } from './subscription-events.service';
 import { SuppressionList } from './suppression-list.service';
@@ -30,7 +29,7 @@ import { Suppression } from './suppression.entity';
     WebhooksModule,
   ],
   controllers: [MemberCenterController, SubscribersController],
-  providers: [MemberCenterGuard, SubscriptionEventsService, FullSyncService, SubscribersService, SuppressionList, SubscribersProducer],
+  providers: [MemberCenterGuard, SubscriptionEventsService, FullSyncService, SubscribersService, SuppressionList],
   exports: [SuppressionList, FullSyncService],
 })
 export class SubscribersModule {}
