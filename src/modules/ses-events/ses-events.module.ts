@@ -1,0 +1,32 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { SubscribersModule } from '../subscribers/subscribers.module';
+import { WebhooksModule } from '../webhooks/webhooks.module';
+import { SentMessages, UntrackedSentMessages } from './sent-messages';
+import { SesEventEffects } from './ses-event-effects';
+import { SesEvent, SnsReceipt } from './ses-event.entity';
+import { SesEventsController, SesWebhookController } from './ses-events.controller';
+import { SesEventsReportService } from './ses-events-report.service';
+import { SesEventsService } from './ses-events.service';
+import { SesSignatureGuard } from './ses-inbound';
+import { CertificateFetcher, HttpCertificateFetcher, SnsCertificates } from './sns-certificates';
+import { SnsSubscriptions } from './sns-subscriptions';
+import { SnsVerifier } from './sns-verifier';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([SesEvent, SnsReceipt]), SubscribersModule, WebhooksModule],
+  controllers: [SesWebhookController, SesEventsController],
+  providers: [
+    SesEventsService,
+    SesEventsReportService,
+    SesEventEffects,
+    SesSignatureGuard,
+    SnsVerifier,
+    SnsCertificates,
+    SnsSubscriptions,
+    { provide: CertificateFetcher, useClass: HttpCertificateFetcher },
+    // SendJobs replaces this with its message rows: `{ provide: SentMessages, useExisting: <its class> }`.
+    { provide: SentMessages, useClass: UntrackedSentMessages },
+  ],
+})
+export class SesEventsModule {}
