@@ -9,7 +9,7 @@ import { JwtVerifier } from './common/auth/jwt-verifier';
 import { JwtStrategy } from './common/auth/jwt.strategy';
 import { ValidationStatusGuard } from './common/errors/validation-status.decorator';
 import { BodyLimitGuard } from './common/http/body-limit';
-import { Metrics } from './common/metrics/metrics';
+import { MetricsModule } from './common/metrics/metrics.module';
 import { MetricsAccess } from './common/metrics/metrics-access';
 import { MetricsController } from './common/metrics/metrics.controller';
 import { QueueMetrics } from './common/metrics/queue-metrics';
@@ -58,6 +58,7 @@ export class AppModule {
         PassportModule,
         DiscoveryModule,
         RedisModule,
+        MetricsModule,
         HealthModule,
         ...DOMAIN_MODULES,
         ...(env.runsWorker ? WORKER_MODULES : []),
@@ -68,7 +69,6 @@ export class AppModule {
         JwtStrategy,
         JwtVerifier,
         TenantLimits,
-        Metrics,
         QueueMetrics,
         MetricsAccess,
         ...(env.runsWorker ? [WorkerCheck, RepeatableJobs] : []),

@@ -11,7 +11,6 @@ const SECRET = 'flat-events-secret-0123456789';
 
 // The e2e project's testTimeout does not reach hooks and tests here (Jest applies it globally only); booting the
 // app on a loaded machine can take longer than the 5 s default.
-jest.setTimeout(60_000);
 
 describe('SES events (POST /webhooks/ses, GET /api/ses-events, GET /api/deliverability)', () => {
   let t: TestApp;

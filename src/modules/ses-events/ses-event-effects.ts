@@ -4,7 +4,6 @@ import { v7 as uuidv7 } from 'uuid';
 import { sha256Hex } from '../../common/crypto/secrets';
 import { isUuid } from '../../common/http/parse-id.pipe';
 import { AppConfig } from '../../config/app-config';
-import { SuppressionReason } from '../subscribers/subscriber-status';
 import { SuppressionList } from '../subscribers/suppression-list.service';
 import { EngineEvents } from '../webhooks/engine-events';
 import { addressEffectOf, DecodedSesEvent, engineEventTypeOf, messageStatusOf, outcomeOf, SesEventOutcome, suppressionReasonOf } from './ses-event-decoder';
@@ -81,9 +80,7 @@ export class SesEventEffects {
 
     if (suppresses && event.email) {
       // SuppressionList sets the subscribers' status and publishes subscriber.suppressed when newly suppressed.
-      // `ses_suppression` (SES's own suppression-list report) is not in Subscribers' reason list yet; the column
-      // is text and its status is `suppressed`, so it is passed through as is.
-      const reason = suppressionReasonOf(event, softLimitReached) as SuppressionReason;
+      const reason = suppressionReasonOf(event, softLimitReached);
       await this.suppressions.suppress(tenantId, event.email, reason, SUPPRESSION_SOURCE, manager);
     }
     return true;

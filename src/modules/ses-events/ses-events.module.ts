@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { MetricsModule } from '../../common/metrics/metrics.module';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { SubscribersModule } from '../subscribers/subscribers.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
@@ -14,7 +15,7 @@ import { SnsSubscriptions } from './sns-subscriptions';
 import { SnsVerifier } from './sns-verifier';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([SesEvent, SnsReceipt]), SubscribersModule, WebhooksModule],
+  imports: [TypeOrmModule.forFeature([SesEvent, SnsReceipt]), SubscribersModule, WebhooksModule, MetricsModule],
   controllers: [SesWebhookController, SesEventsController],
   providers: [
     SesEventsService,

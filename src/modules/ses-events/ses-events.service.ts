@@ -1,5 +1,4 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
@@ -37,13 +36,12 @@ interface Received {
 @Injectable()
 export class SesEventsService {
   private readonly logger = new Logger(SesEventsService.name);
-  private metrics?: Metrics;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly effects: SesEventEffects,
     private readonly subscriptions: SnsSubscriptions,
-    private readonly moduleRef: ModuleRef,
+    private readonly metrics: Metrics,
   ) {}
 
   async receive(inbound: SesInbound): Promise<SesWebhookResponse> {
@@ -106,14 +104,9 @@ export class SesEventsService {
     return applied;
   }
 
-  /** `ses_events_total{type}` after commit. Metrics lives in the app module, hence the non-strict lookup. */
+  /** `ses_events_total{type}`, counted after commit. */
   private count(applied: SesEventType[]): void {
-    try {
-      this.metrics ??= this.moduleRef.get(Metrics, { strict: false });
-      for (const type of applied) this.metrics.sesEvents.inc({ type });
-    } catch (e) {
-      this.logger.debug(`metrics unavailable: ${(e as Error).message}`);
-    }
+    for (const type of applied) this.metrics.sesEvents.inc({ type });
   }
 
   /** The global pipe cannot validate a body whose form the guard decides; this is the same check, by hand. */

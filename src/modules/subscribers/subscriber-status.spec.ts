@@ -6,6 +6,7 @@ describe('subscriber status', () => {
       hard_bounce: 'bounced',
       complaint: 'complaint',
       soft_bounce_limit: 'suppressed',
+      ses_suppression: 'suppressed',
       manual: 'suppressed',
       member_center: 'suppressed',
     });

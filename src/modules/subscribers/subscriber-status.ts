@@ -2,8 +2,8 @@
 export const SUBSCRIBER_STATUSES = ['active', 'unsubscribed', 'bounced', 'complaint', 'suppressed'] as const;
 export type SubscriberStatus = (typeof SUBSCRIBER_STATUSES)[number];
 
-/** Why an address is on a tenant's suppression list. */
-export const SUPPRESSION_REASONS = ['hard_bounce', 'complaint', 'soft_bounce_limit', 'manual', 'member_center'] as const;
+/** Why an address is on a tenant's suppression list (`ses_suppression`: SES reported it on its own suppression list). */
+export const SUPPRESSION_REASONS = ['hard_bounce', 'complaint', 'soft_bounce_limit', 'ses_suppression', 'manual', 'member_center'] as const;
 export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
 
 /** The status a suppressed address shows on its subscriber and memberships. */
