@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
@@ -35,7 +35,6 @@ interface Received {
  */
 @Injectable()
 export class SesEventsService {
-  private readonly logger = new Logger(SesEventsService.name);
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
