@@ -22,6 +22,9 @@ import { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
 import { Env } from './config/env';
 import { dataSourceOptions } from './database/data-source-options';
+import { DeadLettersModule } from './modules/dead-letters/dead-letters.module';
+import { DeliveriesWorkerModule } from './modules/deliveries/deliveries-worker.module';
+import { DeliveriesModule } from './modules/deliveries/deliveries.module';
 import { HealthModule } from './modules/health/health.module';
 import { MaintenanceWorkerModule } from './modules/maintenance/maintenance-worker.module';
 import { MaintenanceModule } from './modules/maintenance/maintenance.module';
@@ -29,9 +32,9 @@ import { TenantsModule } from './modules/tenants/tenants.module';
 import { WebhooksModule } from './modules/webhooks/webhooks.module';
 
 /** Domain modules: API, producers and services. */
-const DOMAIN_MODULES = [TenantsModule, WebhooksModule, MaintenanceModule];
+const DOMAIN_MODULES = [TenantsModule, WebhooksModule, DeliveriesModule, DeadLettersModule, MaintenanceModule];
 /** Processors and schedulers, loaded only when APP_ROLE is `worker` or `all`. */
-const WORKER_MODULES = [MaintenanceWorkerModule];
+const WORKER_MODULES = [MaintenanceWorkerModule, DeliveriesWorkerModule];
 
 @Module({})
 export class AppModule {

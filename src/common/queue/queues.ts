@@ -11,6 +11,13 @@ export const QUEUES = {
       purgeIdempotencyKeys: 'idempotency.purge',
     },
   },
+  deliveries: {
+    name: 'webhook-deliveries',
+    jobs: {
+      /** One HTTP attempt of one delivery; job id `<deliveryId>:<attempt>`. */
+      attempt: 'delivery.attempt',
+    },
+  },
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES]['name'];
@@ -22,7 +29,20 @@ export const JOB_OPTIONS: Record<string, JobOptions> = {
     removeOnComplete: true,
     removeOnFail: 100,
   },
+  // Removed when done either way: Postgres keeps the record, and a failed job must not block the reconciler
+  // from re-adding the same job id. Bull retries cover only deferrals (in-flight cap) and transient errors.
+  [QUEUES.deliveries.jobs.attempt]: {
+    removeOnComplete: true,
+    removeOnFail: true,
+    attempts: 40,
+    backoff: { type: 'fixed', delay: 250 },
+  },
 };
+
+/** Job id of a delivery attempt: re-adding the same attempt (reconciler, retries) is a no-op while it exists. */
+export function deliveryAttemptJobId(deliveryId: string, attempt: number): string {
+  return `${deliveryId}:${attempt}`;
+}
 
 /** Job names declared for each queue (for the startup check). */
 export function declaredJobs(): Record<string, string[]> {
