@@ -34,8 +34,10 @@ export const JOB_OPTIONS: Record<string, JobOptions> = {
   [QUEUES.deliveries.jobs.attempt]: {
     removeOnComplete: true,
     removeOnFail: true,
-    attempts: 40,
-    backoff: { type: 'fixed', delay: 250 },
+    // A deferral backs off exponentially (0.1 s … ~50 s) so a backlog for one capped subscription does not
+    // spin the workers; after the last one the row is still due and the reconciler re-adds the job.
+    attempts: 10,
+    backoff: { type: 'exponential', delay: 100 },
   },
 };
 

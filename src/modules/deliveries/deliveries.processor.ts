@@ -7,7 +7,7 @@ import { DeliveryAttemptRunner } from './delivery-attempt.runner';
 const { name, jobs } = QUEUES.deliveries;
 
 /** Attempts run concurrently per worker process; the per-subscription cap is enforced in Redis by the runner. */
-export const DELIVERY_CONCURRENCY = 64;
+export const DELIVERY_CONCURRENCY = 32;
 
 @Processor(name)
 export class DeliveriesProcessor {

@@ -23,7 +23,20 @@ export class InFlightLimiter {
     this.leaseMs = config.WEBHOOK_TIMEOUT_MS + config.WEBHOOK_CONNECT_TIMEOUT_MS + 5000;
   }
 
-  async acquire(subscriptionId: string, holder: string): Promise<boolean> {
+  /**
+   * Takes a slot, waiting up to `waitMs` for one: a short wait absorbs bursts cheaply, after which the caller
+   * defers the job (backing off in Bull) so other subscriptions' jobs are not held up behind a busy one.
+   */
+  async acquire(subscriptionId: string, holder: string, waitMs = 200): Promise<boolean> {
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      if (await this.tryAcquire(subscriptionId, holder)) return true;
+      if (Date.now() >= deadline) return false;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  private async tryAcquire(subscriptionId: string, holder: string): Promise<boolean> {
     const now = Date.now();
     const ok = await this.redis.client.eval(
       ACQUIRE, 1, this.key(subscriptionId), now, now + this.leaseMs, this.config.WEBHOOK_MAX_IN_FLIGHT_PER_SUBSCRIPTION, holder, this.leaseMs,
