@@ -5,7 +5,9 @@ import { get as httpGet, IncomingMessage } from 'node:http';
 import { Webhook } from 'standardwebhooks';
 import request from 'supertest';
 import { QUEUES } from '../src/common/queue/queues';
+import { DataSource } from 'typeorm';
 import { DeliveryReconciler } from '../src/modules/deliveries/reconciler';
+import { EngineEvents } from '../src/modules/webhooks/engine-events';
 import { eventually, WebhookReceiver } from './peers/webhook-receiver';
 import { createTestApp, TestApp } from './support/app';
 import { createTenant } from './support/auth';
@@ -24,6 +26,7 @@ describe('webhook delivery: signing, outcomes, retries, reconciler, live stream'
   let t: TestApp;
   let receiver: WebhookReceiver;
   let key: string;
+  let tenantId: string;
   const post = (p: string, body?: object) => request(t.url).post(p).set('Authorization', `Bearer ${key}`).send(body);
   const get = (p: string) => request(t.url).get(p).set('Authorization', `Bearer ${key}`);
 
@@ -34,10 +37,12 @@ describe('webhook delivery: signing, outcomes, retries, reconciler, live stream'
         WEBHOOK_TIMEOUT_MS: '1000',
         WEBHOOK_CONNECT_TIMEOUT_MS: '500',
         WEBHOOK_DISABLE_AFTER_FAILURES: '3',
+        WEBHOOK_MAX_IN_FLIGHT_PER_SUBSCRIPTION: '2',
       },
     });
     receiver = await WebhookReceiver.start();
-    key = await apiKeyFor(t, (await createTenant(t)).id);
+    tenantId = (await createTenant(t)).id;
+    key = await apiKeyFor(t, tenantId);
   });
   afterAll(async () => {
     await t?.close();
@@ -220,6 +225,38 @@ describe('webhook delivery: signing, outcomes, retries, reconciler, live stream'
     await t.app.get(DeliveryReconciler).run();
     await receiver.waitFor('/wipe', 5);
     for (const id of ids) await settled(id, 'success');
+  });
+
+  it('caps in-flight deliveries per subscription', async () => {
+    receiver.script('/capped', { delayMs: 300 });
+    await subscribe('capped');
+    const ids = await Promise.all(Array.from({ length: 6 }, (_, i) => send('capped', { i })));
+    for (const id of ids) await settled(id, 'success');
+    expect(receiver.on('/capped')).toHaveLength(6);
+    expect(receiver.maxConcurrent('/capped')).toBeLessThanOrEqual(2);
+    expect(receiver.maxConcurrent('/capped')).toBeGreaterThanOrEqual(1);
+  });
+
+  it('EngineEvents: written in the caller\'s transaction, enqueued after commit, nothing on rollback', async () => {
+    const engine = t.app.get(EngineEvents);
+    const ds = t.app.get(DataSource);
+    await post('/v1/subscriptions', { url: receiver.url('/engine'), event_filter: 'send_job.*' }).expect(201);
+    await ds.transaction(async (m) => {
+      await engine.publish({ tenantId, type: 'send_job.completed', data: { run: 'committed' } }, m);
+    });
+    await expect(
+      ds.transaction(async (m) => {
+        await engine.publish({ tenantId, type: 'send_job.failed', data: { run: 'rolled-back' } }, m);
+        throw new Error('rollback');
+      }),
+    ).rejects.toThrow('rollback');
+    await engine.publish({ tenantId, type: 'send_job.started', data: { run: 'own-transaction' } });
+    const got = await receiver.waitFor('/engine', 2);
+    expect(got.map((r) => JSON.parse(r.body).data.run).sort()).toEqual(['committed', 'own-transaction']);
+    const rows = await t.db.query(`SELECT count(*)::int AS n FROM webhook_events WHERE payload->>'run' = 'rolled-back'`);
+    expect(rows.rows[0].n).toBe(0);
+    const listed = await get('/v1/events?type=send_job.completed').expect(200);
+    expect(listed.body.data[0]).toMatchObject({ payload: { run: 'committed' }, source_ip: null });
   });
 
   it('the SSE stream of one app instance shows a delivery made by another', async () => {

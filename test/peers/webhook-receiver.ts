@@ -25,6 +25,8 @@ export class WebhookReceiver {
   readonly requests: ReceivedRequest[] = [];
   private readonly scripts = new Map<string, ScriptedResponse[]>();
   private readonly waiters: (() => void)[] = [];
+  private readonly active = new Map<string, number>();
+  private readonly peak = new Map<string, number>();
   private server!: Server;
 
   static async start(): Promise<WebhookReceiver> {
@@ -34,6 +36,10 @@ export class WebhookReceiver {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         const path = req.url ?? '/';
+        const active = (r.active.get(path) ?? 0) + 1;
+        r.active.set(path, active);
+        r.peak.set(path, Math.max(r.peak.get(path) ?? 0, active));
+        res.on('close', () => r.active.set(path, (r.active.get(path) ?? 1) - 1));
         r.requests.push({ path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() });
         r.waiters.splice(0).forEach((w) => w());
         const script = r.scripts.get(path);
@@ -59,6 +65,11 @@ export class WebhookReceiver {
   /** `http://127.0.0.1:<port><path>` */
   url(path = '/'): string {
     return `http://127.0.0.1:${this.port}${path}`;
+  }
+
+  /** The most requests `path` had open at once. */
+  maxConcurrent(path: string): number {
+    return this.peak.get(path) ?? 0;
   }
 
   script(path: string, ...responses: ScriptedResponse[]): void {
