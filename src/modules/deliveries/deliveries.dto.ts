@@ -27,26 +27,26 @@ export class ListDeadLettersQueryDto extends PageQueryDto {
   since?: string;
 }
 
-export interface DeliveryAttemptResponse {
-  attempt_number: number;
-  request_signature: string;
-  response_status: number | null;
-  response_headers: Record<string, string> | null;
-  response_body_snippet: string | null;
-  latency_ms: number | null;
-  error_code: string | null;
-  attempted_at: string;
+export class DeliveryAttemptResponse {
+  attempt_number!: number;
+  request_signature!: string;
+  response_status!: number | null;
+  response_headers!: Record<string, string> | null;
+  response_body_snippet!: string | null;
+  latency_ms!: number | null;
+  error_code!: string | null;
+  attempted_at!: string;
 }
 
-export interface DeliveryResponse {
-  id: string;
-  event_id: string | null;
-  subscription_id: string | null;
-  status: DeliveryStatus;
-  attempts_made: number;
-  next_attempt_at: string | null;
-  final_status_code: number | null;
-  completed_at: string | null;
-  created_at: string;
+export class DeliveryResponse {
+  id!: string;
+  event_id!: string | null;
+  subscription_id!: string | null;
+  status!: DeliveryStatus;
+  attempts_made!: number;
+  next_attempt_at!: string | null;
+  final_status_code!: number | null;
+  completed_at!: string | null;
+  created_at!: string;
   attempts?: DeliveryAttemptResponse[];
 }

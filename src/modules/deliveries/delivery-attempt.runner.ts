@@ -18,6 +18,12 @@ import { DeliveryUpdates } from './delivery-updates';
 import { InFlightLimiter } from './in-flight';
 import { AttemptOutcome, decideOutcome } from './retry-policy';
 
+/** The message id and raw body: an event's envelope, or a one-off delivery's own body. */
+function requestBody(d: WebhookDelivery, event: WebhookEvent | null): { messageId: string; body: string } {
+  if (!event) return { messageId: d.id, body: JSON.stringify(d.body ?? {}) };
+  return { messageId: event.id, body: eventEnvelope(event) };
+}
+
 /** Thrown to let Bull run the job again shortly (the subscription is at its in-flight cap); not an attempt. */
 export class DeliveryDeferred extends Error {}
 
@@ -51,7 +57,10 @@ export class DeliveryAttemptRunner {
     // A job for an attempt already made (a re-add raced a settle) or a settled row does nothing.
     if (!delivery || !['pending', 'failed'].includes(delivery.status) || delivery.attemptsMade + 1 !== attempt) return 'stale';
 
-    const sub = delivery.subscriptionId ? await this.subscriptions.findOneBy({ id: delivery.subscriptionId }) : null;
+    const [sub, event] = await Promise.all([
+      delivery.subscriptionId ? this.subscriptions.findOneBy({ id: delivery.subscriptionId }) : null,
+      delivery.eventId ? this.events.findOneBy({ id: delivery.eventId }) : null,
+    ]);
     if (delivery.subscriptionId && sub?.state !== 'active') {
       await this.settleWithoutAttempt(delivery, sub ? `subscription_${sub.state}` : 'subscription_deleted');
       return 'dead';
@@ -63,7 +72,7 @@ export class DeliveryAttemptRunner {
     let res: OutboundResponse;
     let signature: { webhook: string; x: string; url: string };
     try {
-      const { messageId, body } = await this.requestBody(delivery);
+      const { messageId, body } = requestBody(delivery, event);
       const secrets = sub ? this.secrets.signingSecrets(sub) : [this.secrets.open(delivery.sealedSecret ?? '')];
       const timestamp = Math.floor(Date.now() / 1000);
       const signed = signDelivery(secrets, messageId, timestamp, body);
@@ -82,12 +91,6 @@ export class DeliveryAttemptRunner {
     if (outcome.kind === 'retry') await this.producer.enqueue(delivery.id, attempt + 1, outcome.delayMs).catch(() => undefined);
     await this.updates.publish(delivery.tenantId, toDeliveryResponse(recorded));
     return outcome.kind === 'dead' ? 'dead' : 'sent';
-  }
-
-  private async requestBody(d: WebhookDelivery): Promise<{ messageId: string; body: string }> {
-    if (!d.eventId) return { messageId: d.id, body: JSON.stringify(d.body ?? {}) };
-    const event = await this.events.findOneByOrFail({ id: d.eventId });
-    return { messageId: event.id, body: eventEnvelope(event) };
   }
 
   /** Attempt row + delivery + subscription in one transaction; null when this attempt was already recorded. */

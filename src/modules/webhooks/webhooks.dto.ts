@@ -78,47 +78,47 @@ export class TestWebhookDto {
   payload?: Record<string, unknown>;
 }
 
-export interface SubscriptionResponse {
-  id: string;
-  name: string | null;
-  url: string;
-  event_filter: string;
-  state: SubscriptionState;
-  consecutive_failures: number;
-  paused_at: string | null;
-  secret_rotated_at: string | null;
-  created_at: string;
-  updated_at: string;
+export class SubscriptionResponse {
+  id!: string;
+  name!: string | null;
+  url!: string;
+  event_filter!: string;
+  state!: SubscriptionState;
+  consecutive_failures!: number;
+  paused_at!: string | null;
+  secret_rotated_at!: string | null;
+  created_at!: string;
+  updated_at!: string;
 }
 
-export interface SubscriptionWithSecretResponse extends SubscriptionResponse {
-  signing_secret: string;
+export class SubscriptionWithSecretResponse extends SubscriptionResponse {
+  signing_secret!: string;
 }
 
-export interface DeliveriesSummary {
-  total: number;
-  succeeded: number;
-  failed: number;
-  pending: number;
+export class DeliveriesSummary {
+  total!: number;
+  succeeded!: number;
+  failed!: number;
+  pending!: number;
 }
 
-export interface EventResponse {
-  id: string;
-  type: string;
-  payload: Record<string, unknown>;
-  idempotency_key: string | null;
-  source_ip: string | null;
-  created_at: string;
-  deliveries_summary: DeliveriesSummary;
+export class EventResponse {
+  id!: string;
+  type!: string;
+  payload!: Record<string, unknown>;
+  idempotency_key!: string | null;
+  source_ip!: string | null;
+  created_at!: string;
+  deliveries_summary!: DeliveriesSummary;
 }
 
-export interface TestWebhookResponse {
-  ok: boolean;
-  status: number | null;
-  latency_ms: number;
-  response_body_snippet: string | null;
-  signature_sent: string;
-  secret_used: string;
-  error_code: string | null;
-  error_detail: string | null;
+export class TestWebhookResponse {
+  ok!: boolean;
+  status!: number | null;
+  latency_ms!: number;
+  response_body_snippet!: string | null;
+  signature_sent!: string;
+  secret_used!: string;
+  error_code!: string | null;
+  error_detail!: string | null;
 }
