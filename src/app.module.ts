@@ -23,6 +23,9 @@ import { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
 import { Env } from './config/env';
 import { dataSourceOptions } from './database/data-source-options';
+import { DeadLettersModule } from './modules/dead-letters/dead-letters.module';
+import { DeliveriesWorkerModule } from './modules/deliveries/deliveries-worker.module';
+import { DeliveriesModule } from './modules/deliveries/deliveries.module';
 import { HealthModule } from './modules/health/health.module';
 import { MaintenanceWorkerModule } from './modules/maintenance/maintenance-worker.module';
 import { MaintenanceModule } from './modules/maintenance/maintenance.module';
@@ -33,9 +36,9 @@ import { TenantsModule } from './modules/tenants/tenants.module';
 import { WebhooksModule } from './modules/webhooks/webhooks.module';
 
 /** Domain modules: API, producers and services. */
-const DOMAIN_MODULES = [TenantsModule, WebhooksModule, MaintenanceModule, SubscribersModule, SesEventsModule];
+const DOMAIN_MODULES = [TenantsModule, WebhooksModule, DeliveriesModule, DeadLettersModule, MaintenanceModule, SubscribersModule, SesEventsModule];
 /** Processors and schedulers, loaded only when APP_ROLE is `worker` or `all`. */
-const WORKER_MODULES = [MaintenanceWorkerModule, SubscribersWorkerModule];
+const WORKER_MODULES = [MaintenanceWorkerModule, SubscribersWorkerModule, DeliveriesWorkerModule];
 
 @Module({})
 export class AppModule {

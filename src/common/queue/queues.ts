@@ -17,6 +17,13 @@ export const QUEUES = {
       abandonStaleSyncs: 'full_sync.abandon_stale',
     },
   },
+  deliveries: {
+    name: 'webhook-deliveries',
+    jobs: {
+      /** One HTTP attempt of one delivery; job id `<deliveryId>:<attempt>`. */
+      attempt: 'delivery.attempt',
+    },
+  },
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES]['name'];
@@ -32,6 +39,16 @@ const repeatable = (jobId: string, everyMs: number): JobOptions => ({
 export const JOB_OPTIONS: Record<string, JobOptions> = {
   [QUEUES.maintenance.jobs.purgeIdempotencyKeys]: repeatable(QUEUES.maintenance.jobs.purgeIdempotencyKeys, 60 * 60 * 1000),
   [QUEUES.subscribers.jobs.abandonStaleSyncs]: repeatable(QUEUES.subscribers.jobs.abandonStaleSyncs, 15 * 60 * 1000),
+  // Removed when done either way: Postgres keeps the record, and a failed job must not block the reconciler
+  // from re-adding the same job id. Bull retries cover only deferrals (in-flight cap) and transient errors.
+  [QUEUES.deliveries.jobs.attempt]: {
+    removeOnComplete: true,
+    removeOnFail: true,
+    // A deferral backs off exponentially (0.1 s … ~50 s) so a backlog for one capped subscription does not
+    // spin the workers; after the last one the row is still due and the reconciler re-adds the job.
+    attempts: 10,
+    backoff: { type: 'exponential', delay: 100 },
+  },
 };
 
 /** Every repeatable job as `[queue, job, options]`. */
@@ -41,6 +58,11 @@ export function repeatableJobs(): [string, string, JobOptions][] {
       .filter((job) => JOB_OPTIONS[job]?.repeat)
       .map((job): [string, string, JobOptions] => [q.name, job, JOB_OPTIONS[job]]),
   );
+}
+
+/** Job id of a delivery attempt: re-adding the same attempt (reconciler, retries) is a no-op while it exists. */
+export function deliveryAttemptJobId(deliveryId: string, attempt: number): string {
+  return `${deliveryId}:${attempt}`;
 }
 
 /** Job names declared for each queue (for the startup check). */

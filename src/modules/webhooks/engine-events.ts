@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { DataSource, EntityManager, EntitySubscriberInterface, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
+import { EventFanOut } from './fan-out';
 
 /** Engine event types (DESIGN "Outbound webhooks": engine events). */
 export type EngineEventType =
@@ -21,16 +22,46 @@ export interface EngineEvent {
   data: Record<string, unknown>;
 }
 
+/** Where delivery ids written inside a caller's transaction wait for its commit (QueryRunner.data is per transaction). */
+const PENDING = 'webhookDeliveryIds';
+
 /**
  * The port other modules publish engine events through (send-jobs, subscribers and ses-events depend on the
- * webhooks module, never the reverse). Given the caller's transaction `manager`, the event is written in that
- * transaction, so an effect and its event commit or roll back together.
- *
- * Placeholder until the webhook engine lands: accepts and drops events.
+ * webhooks module, never the reverse). Given the caller's transaction `manager`, the event and its deliveries are
+ * written in that transaction, so an effect and its event commit or roll back together; the deliveries are
+ * enqueued by an after-commit hook (and, should that enqueue fail, by the reconciler). Without a manager the event
+ * gets its own transaction.
  */
 @Injectable()
-export class EngineEvents {
-  async publish(_event: EngineEvent, _manager?: EntityManager): Promise<void> {
-    // replaced by the webhook engine (issue 4)
+export class EngineEvents implements EntitySubscriberInterface {
+  constructor(
+    private readonly fanOut: EventFanOut,
+    dataSource: DataSource,
+  ) {
+    dataSource.subscribers.push(this);
+  }
+
+  async publish(event: EngineEvent, manager?: EntityManager): Promise<void> {
+    const input = { tenantId: event.tenantId, type: event.type, payload: event.data, source: 'engine' };
+    const runner = manager?.queryRunner;
+    if (!manager || !runner?.isTransactionActive) {
+      await this.fanOut.publish(input);
+      return;
+    }
+    const { deliveryIds } = await this.fanOut.write(manager, input);
+    const data = runner.data as Record<string, string[] | undefined>;
+    data[PENDING] = [...(data[PENDING] ?? []), ...deliveryIds];
+  }
+
+  afterTransactionCommit(event: TransactionCommitEvent): Promise<void> | void {
+    const data = event.queryRunner.data as Record<string, string[] | undefined>;
+    const ids = data[PENDING];
+    if (!ids?.length) return;
+    data[PENDING] = [];
+    return this.fanOut.enqueue(ids);
+  }
+
+  afterTransactionRollback(event: TransactionRollbackEvent): void {
+    (event.queryRunner.data as Record<string, unknown>)[PENDING] = [];
   }
 }

@@ -1,8 +1,39 @@
+import { BullModule } from '@nestjs/bull';
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { IdempotencyModule } from '../../common/idempotency/idempotency.module';
+import { OutboundHttpModule } from '../../common/outbound/safe-http';
+import { QUEUES } from '../../common/queue/queues';
+import { DeliveryProducer } from './delivery.producer';
 import { EngineEvents } from './engine-events';
+import { WebhookDeliveryAttempt } from './entities/webhook-delivery-attempt.entity';
+import { WebhookDelivery } from './entities/webhook-delivery.entity';
+import { WebhookEvent } from './entities/webhook-event.entity';
+import { WebhookSubscription } from './entities/webhook-subscription.entity';
+import { EventsController } from './events.controller';
+import { EventsService } from './events.service';
+import { EventFanOut } from './fan-out';
+import { SubscriptionSecrets } from './subscription-secrets';
+import { SubscriptionsController } from './subscriptions.controller';
+import { SubscriptionsService } from './subscriptions.service';
+import { TestPingController } from './test-ping.controller';
+import { TestPingService } from './test-ping.service';
 
+const ENTITIES = [WebhookSubscription, WebhookEvent, WebhookDelivery, WebhookDeliveryAttempt];
+
+/**
+ * Subscriptions, events and the fan-out that turns an event into delivery rows (+ the producer of delivery
+ * jobs). Owns the four tables; the deliveries module sends, retries and lists them.
+ */
 @Module({
-  providers: [EngineEvents],
-  exports: [EngineEvents],
+  imports: [
+    TypeOrmModule.forFeature(ENTITIES),
+    BullModule.registerQueue({ name: QUEUES.deliveries.name }),
+    IdempotencyModule,
+    OutboundHttpModule,
+  ],
+  controllers: [SubscriptionsController, EventsController, TestPingController],
+  providers: [SubscriptionsService, EventsService, EventFanOut, EngineEvents, DeliveryProducer, SubscriptionSecrets, TestPingService],
+  exports: [EngineEvents, EventFanOut, DeliveryProducer, SubscriptionSecrets, TypeOrmModule, BullModule, OutboundHttpModule],
 })
 export class WebhooksModule {}

@@ -1,0 +1,187 @@
+/**
+ * `npm run bench -- webhooks`: (a) end-to-end deliveries/s for 20,000 events × 1 subscription vs a bare undici
+ * POST loop with the same concurrency to the same receiver; (b) `POST /v1/events` latency at a fixed 1,000
+ * events/s for 30 s vs a bare Fastify hello route. The engine, the receiver and the hello route run as separate
+ * processes so the load generator never shares an event loop with what it measures.
+ */
+import autocannon from 'autocannon';
+import { ChildProcess, fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import Redis from 'ioredis';
+import { Client } from 'pg';
+import { Pool } from 'undici';
+import { signToken } from '../src/common/auth/token-issuer';
+
+const EVENTS = Number(process.env.BENCH_WEBHOOK_EVENTS ?? 20_000);
+/** In-flight deliveries: the per-subscription cap, and the ceiling loop's concurrency. */
+const CONCURRENCY = Number(process.env.BENCH_WEBHOOK_CONCURRENCY ?? 10);
+const RATE = 1000;
+const DURATION_S = 30;
+const PG = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const REDIS = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const JWT_SECRET = randomBytes(32).toString('hex');
+
+interface Peer {
+  child: ChildProcess;
+  port: number;
+}
+
+function forkPeer(file: string, env: Record<string, string> = {}, args: string[] = []): Promise<Peer> {
+  const child = fork(join(__dirname, file), args, { execArgv: ['-r', 'ts-node/register/transpile-only'], env: { ...process.env, ...env }, stdio: 'inherit' });
+  return new Promise((resolve, reject) => {
+    child.once('message', (m: { port: number }) => resolve({ child, port: m.port }));
+    child.once('exit', (code) => reject(new Error(`${file} exited with ${code}`)));
+  });
+}
+
+function ask<T>(peer: Peer, msg: string): Promise<T> {
+  return new Promise((resolve) => {
+    peer.child.once('message', (m: T) => resolve(m));
+    peer.child.send(msg);
+  });
+}
+
+/** Boots the real engine (src/main.ts, APP_ROLE=all) on a fresh database; resolves when /health/ready answers. */
+async function startEngine(dbUrl: string, port: number, prefix: string): Promise<ChildProcess> {
+  const child = fork(join(__dirname, '../src/main.ts'), [], {
+    execArgv: ['-r', 'ts-node/register/transpile-only'],
+    stdio: 'inherit',
+    env: {
+      ...process.env,
+      NODE_ENV: 'development',
+      PORT: String(port),
+      LOG_LEVEL: 'error',
+      DATABASE_URL: dbUrl,
+      DB_MIGRATE: 'true',
+      REDIS_URL: REDIS,
+      REDIS_KEY_PREFIX: prefix,
+      JWT_SECRET,
+      APP_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      WEBHOOK_ALLOWED_CIDRS: '127.0.0.0/8',
+      WEBHOOK_ALLOW_HTTP: 'true',
+      WEBHOOK_MAX_IN_FLIGHT_PER_SUBSCRIPTION: String(CONCURRENCY),
+      RATE_LIMIT_PER_MINUTE: '10000000',
+    },
+  });
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error('engine exited during boot');
+    const ok = await fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.ok, () => false);
+    if (ok) return child;
+    if (Date.now() > deadline) throw new Error('engine did not become ready');
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+async function json<T>(res: Response): Promise<T> {
+  if (!res.ok) throw new Error(`${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+/** A tenant, its API key and one subscription (`*`) to the receiver. */
+async function setUp(base: string, receiverPort: number): Promise<string> {
+  const admin = signToken(JWT_SECRET, { subject: 'bench', tenantId: null, roles: ['admin'], ttlSeconds: 3600 });
+  const headers = (token: string) => ({ authorization: `Bearer ${token}`, 'content-type': 'application/json' });
+  const tenant = await json<{ id: string }>(await fetch(`${base}/api/tenants`, { method: 'POST', headers: headers(admin), body: JSON.stringify({ name: `bench ${Date.now()}` }) }));
+  const { key } = await json<{ key: string }>(
+    await fetch(`${base}/api/tenants/${tenant.id}/api-keys`, { method: 'POST', headers: headers(admin), body: JSON.stringify({ environment: 'test' }) }),
+  );
+  await json(await fetch(`${base}/v1/subscriptions`, { method: 'POST', headers: headers(key), body: JSON.stringify({ url: `http://127.0.0.1:${receiverPort}/hook`, event_filter: '*' }) }));
+  return key;
+}
+
+/** Runs `total` tasks with `concurrency` workers. */
+async function loop(total: number, concurrency: number, task: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < total) await task(next++);
+  }));
+}
+
+async function ceilingLoop(receiverPort: number): Promise<number> {
+  const pool = new Pool(`http://127.0.0.1:${receiverPort}`, { connections: CONCURRENCY });
+  const body = JSON.stringify({ id: 'x', type: 'bench.event', created_at: new Date().toISOString(), data: { n: 1 } });
+  const started = performance.now();
+  await loop(EVENTS, CONCURRENCY, async () => {
+    const res = await pool.request({ path: '/ceiling', method: 'POST', body, headers: { 'content-type': 'application/json' } });
+    await res.body.dump();
+  });
+  const seconds = (performance.now() - started) / 1000;
+  await pool.close();
+  return EVENTS / seconds;
+}
+
+async function engineThroughput(base: string, key: string, receiver: Peer): Promise<{ perSecond: number; ingestPerSecond: number }> {
+  await ask(receiver, 'reset');
+  const pool = new Pool(base, { connections: 32 });
+  const started = Date.now();
+  await loop(EVENTS, 32, async (i) => {
+    const res = await pool.request({
+      path: '/v1/events', method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'bench.event', payload: { n: i } }),
+    });
+    if (res.statusCode !== 202) throw new Error(`ingest answered ${res.statusCode}: ${await res.body.text()}`);
+    await res.body.dump();
+  });
+  const ingestSeconds = (Date.now() - started) / 1000;
+  await pool.close();
+  let stats = await ask<{ count: number; last: number }>(receiver, 'stats');
+  const deadline = Date.now() + 180_000;
+  while (stats.count < EVENTS && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 250));
+    stats = await ask(receiver, 'stats');
+  }
+  if (stats.count < EVENTS) console.log(`  (only ${stats.count}/${EVENTS} delivered before the deadline)`);
+  return { perSecond: stats.count / ((stats.last - started) / 1000), ingestPerSecond: EVENTS / ingestSeconds };
+}
+
+async function latency(url: string, headers: Record<string, string>, body: (i: number) => string): Promise<autocannon.Result> {
+  let i = 0;
+  return autocannon({
+    url, method: 'POST', connections: 50, overallRate: RATE, duration: DURATION_S, headers: { ...headers, 'content-type': 'application/json' },
+    requests: [{ setupRequest: (req) => ({ ...req, body: body(i++) }) }],
+  });
+}
+
+export async function run(): Promise<void> {
+  const dbName = `se_bench_wh_${randomBytes(3).toString('hex')}`;
+  const dbUrl = PG.replace(/\/[^/]*$/, `/${dbName}`);
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const base = `http://127.0.0.1:${port}`;
+  const receiver = await forkPeer('_receiver.ts');
+  const hello = await forkPeer('_hello.ts');
+  const prefix = `se_bench_${randomBytes(3).toString('hex')}`;
+  const engine = await startEngine(dbUrl, port, prefix);
+  try {
+    const key = await setUp(base, receiver.port);
+    console.log(`(a) ${EVENTS} events × 1 subscription, ${CONCURRENCY} in flight, receiver answers 200 at once`);
+    const ceiling = await ceilingLoop(receiver.port);
+    console.log(`  ceiling (bare undici POST loop, concurrency ${CONCURRENCY}): ${ceiling.toFixed(0)} req/s`);
+    const engineRun = await engineThroughput(base, key, receiver);
+    console.log(`  engine, first ingest → last receipt: ${engineRun.perSecond.toFixed(0)} deliveries/s (ingest alone ${engineRun.ingestPerSecond.toFixed(0)} events/s)`);
+    console.log(`  ratio: ${(engineRun.perSecond / ceiling).toFixed(2)} × ceiling (target ≥ 0.25)`);
+
+    console.log(`(b) POST /v1/events at ${RATE}/s for ${DURATION_S} s (autocannon) vs a bare Fastify hello route`);
+    const helloRes = await latency(`http://127.0.0.1:${hello.port}/hello`, {}, () => '{}');
+    const ingest = await latency(`${base}/v1/events`, { authorization: `Bearer ${key}` }, (i) => JSON.stringify({ type: 'bench.latency', payload: { i } }));
+    for (const [name, r] of [['hello', helloRes], ['events', ingest]] as const) {
+      console.log(`  ${name.padEnd(6)} p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  req ${r.requests.total}  errors ${r.errors}  non-2xx ${r.non2xx}`);
+    }
+    console.log(`  p99 events / hello: ${(ingest.latency.p99 / Math.max(1, helloRes.latency.p99)).toFixed(1)}× (target p99 ≤ 50 ms, 0 errors)`);
+  } finally {
+    engine.kill('SIGTERM');
+    receiver.child.kill();
+    hello.child.kill();
+    await new Promise((r) => setTimeout(r, 1000));
+    const admin = new Client({ connectionString: PG });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => undefined);
+    await admin.end();
+    const redis = new Redis(REDIS);
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length) await redis.del(...keys);
+    redis.disconnect();
+  }
+}

@@ -1,0 +1,165 @@
+import { Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { lookup as dnsLookup, LookupAddress, LookupOptions } from 'node:dns';
+import { Agent, request } from 'undici';
+import { AppConfig } from '../../config/app-config';
+import { isAddressAllowed, literalAddress, parseCidrs } from './ip-ranges';
+
+/** Why an outbound request produced no usable HTTP response (attempt log `error_code`). */
+export type OutboundErrorCode =
+  | 'timeout'
+  | 'connection_refused'
+  | 'connection_reset'
+  | 'dns_failure'
+  | 'tls_error'
+  | 'ssrf_blocked'
+  | 'invalid_url'
+  | 'connection_error';
+
+export interface OutboundRequest {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  /** Response body bytes kept (default 4 KB); the rest is not read. */
+  maxBodyBytes?: number;
+}
+
+export interface OutboundResponse {
+  status: number | null;
+  headers: Record<string, string> | null;
+  /** The first `maxBodyBytes` of the body, UTF-8 best effort. */
+  body: string | null;
+  truncated: boolean;
+  latencyMs: number;
+  errorCode: OutboundErrorCode | null;
+  errorDetail: string | null;
+}
+
+const SSRF = 'ESSRF';
+
+type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+
+/** Maps an undici / socket error to the attempt log's error code. */
+export function errorCodeOf(err: unknown): OutboundErrorCode {
+  const chain: { code?: string; name?: string }[] = [];
+  for (let e = err as { code?: string; name?: string; cause?: unknown } | undefined; e && chain.length < 5; e = e.cause as typeof e) chain.push(e);
+  const codes = chain.map((e) => e.code ?? '');
+  const names = chain.map((e) => e.name ?? '');
+  if (codes.includes(SSRF)) return 'ssrf_blocked';
+  if (names.includes('TimeoutError') || names.includes('AbortError') || codes.some((c) => /TIMEOUT|ETIMEDOUT/.test(c))) return 'timeout';
+  if (codes.includes('ECONNREFUSED')) return 'connection_refused';
+  if (codes.some((c) => ['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NODATA'].includes(c))) return 'dns_failure';
+  if (codes.some((c) => /CERT|TLS|SSL|SELF_SIGNED|UNABLE_TO_VERIFY/.test(c))) return 'tls_error';
+  if (codes.some((c) => ['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET'].includes(c))) return 'connection_reset';
+  return 'connection_error';
+}
+
+/**
+ * The one outbound HTTP client for URLs tenants give us (webhook deliveries, test pings, callbacks, certificate
+ * fetches). Every connection goes through a DNS lookup that refuses non-global addresses and hands the socket
+ * the address it checked, so a second lookup (DNS rebinding) cannot swap it; IP literals are checked before
+ * connecting. Redirects are never followed.
+ */
+@Injectable()
+export class SafeHttpClient implements OnApplicationShutdown {
+  private readonly allowList;
+  private readonly agent: Agent;
+
+  constructor(@Inject(AppConfig) private readonly config: AppConfig) {
+    this.allowList = parseCidrs(config.WEBHOOK_ALLOWED_CIDRS);
+    this.agent = new Agent({
+      connect: { timeout: config.WEBHOOK_CONNECT_TIMEOUT_MS, lookup: this.guardedLookup },
+      connections: 256,
+      keepAliveTimeout: 10_000,
+    });
+  }
+
+  /** Whether this deployment may connect to `ip` (global unicast or on the allow-list). */
+  isAllowedAddress(ip: string): boolean {
+    return isAddressAllowed(ip, this.allowList);
+  }
+
+  /**
+   * A reason the URL can never be called (bad scheme, or a literal address that is refused), or null. Names are
+   * only resolved when connecting, on every attempt.
+   */
+  urlProblem(raw: string): string | null {
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      return 'must be an absolute URL';
+    }
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && this.config.WEBHOOK_ALLOW_HTTP)) return 'must use https';
+    if (url.username || url.password) return 'must not contain credentials';
+    const literal = literalAddress(url.hostname);
+    if (literal && !this.isAllowedAddress(literal)) return 'must not point to a private, loopback, link-local or reserved address';
+    return null;
+  }
+
+  async post(req: OutboundRequest): Promise<OutboundResponse> {
+    const started = performance.now();
+    const elapsed = () => Math.round(performance.now() - started);
+    const failed = (errorCode: OutboundErrorCode, errorDetail: string): OutboundResponse => ({
+      status: null, headers: null, body: null, truncated: false, latencyMs: elapsed(), errorCode, errorDetail,
+    });
+    const problem = this.urlProblem(req.url);
+    if (problem) return failed(problem.startsWith('must not point') ? 'ssrf_blocked' : 'invalid_url', `URL ${problem}`);
+
+    try {
+      const res = await request(req.url, {
+        method: 'POST',
+        headers: req.headers,
+        body: req.body,
+        dispatcher: this.agent,
+        signal: AbortSignal.timeout(this.config.WEBHOOK_TIMEOUT_MS),
+      });
+      const { body, truncated } = await readCapped(res.body, req.maxBodyBytes ?? 4096);
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+      return { status: res.statusCode, headers, body, truncated, latencyMs: elapsed(), errorCode: null, errorDetail: null };
+    } catch (err) {
+      return failed(errorCodeOf(err), (err as Error).message || String(err));
+    }
+  }
+
+  /** `connect.lookup` for undici: resolve, drop refused addresses, connect only to what was checked. */
+  private readonly guardedLookup = (hostname: string, options: LookupOptions, cb: LookupCallback): void => {
+    const family = options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : (options.family ?? 0);
+    dnsLookup(hostname, { all: true, family }, (err, addresses) => {
+      if (err) return cb(err, []);
+      const allowed = addresses.filter((a) => this.isAllowedAddress(a.address));
+      if (!allowed.length) {
+        const e: NodeJS.ErrnoException = new Error(`${hostname} resolves only to refused addresses`);
+        e.code = SSRF;
+        return cb(e, []);
+      }
+      if (options.all) return cb(null, allowed);
+      cb(null, allowed[0].address, allowed[0].family);
+    });
+  };
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.agent.close();
+  }
+}
+
+/** Reads at most `max` bytes of a response body, then stops reading (and drops the connection's rest). */
+async function readCapped(stream: AsyncIterable<Buffer> & { destroy(): void }, max: number): Promise<{ body: string; truncated: boolean }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let truncated = false;
+  for await (const chunk of stream) {
+    chunks.push(chunk);
+    size += chunk.length;
+    if (size > max) {
+      truncated = true;
+      stream.destroy();
+      break;
+    }
+  }
+  return { body: Buffer.concat(chunks).subarray(0, max).toString('utf8'), truncated };
+}
+
+/** Import where outbound HTTP to tenant-supplied URLs is needed. */
+@Module({ providers: [SafeHttpClient], exports: [SafeHttpClient] })
+export class OutboundHttpModule {}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { DeliveriesModule } from './deliveries.module';
+import { DeliveriesProcessor } from './deliveries.processor';
+import { DeliveryAttemptRunner } from './delivery-attempt.runner';
+import { InFlightLimiter } from './in-flight';
+import { ReconcilerScheduler } from './reconciler.scheduler';
+
+/** Loaded only when APP_ROLE runs workers: the delivery processor and the reconciler's schedule. */
+@Module({
+  imports: [DeliveriesModule],
+  providers: [DeliveriesProcessor, DeliveryAttemptRunner, InFlightLimiter, ReconcilerScheduler],
+})
+export class DeliveriesWorkerModule {}

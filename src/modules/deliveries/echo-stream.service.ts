@@ -1,0 +1,54 @@
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { FastifyReply } from 'fastify';
+import { ApiKeyResolver } from '../../common/auth/credential-resolver';
+import { AppError } from '../../common/errors/app-error';
+import { RedisService } from '../../common/redis/redis.module';
+import { DeliveryUpdates } from './delivery-updates';
+
+/** Seed 003: a stream lasts 60 s; the client reconnects for the next window. */
+export const STREAM_WINDOW_MS = 60_000;
+
+/** `GET /v1/echo/stream?key=`: SSE of the key's workspace's delivery updates, from Redis pub/sub. */
+@Injectable()
+export class EchoStreamService implements OnApplicationShutdown {
+  private readonly open = new Set<() => void>();
+
+  constructor(
+    private readonly keys: ApiKeyResolver,
+    private readonly redis: RedisService,
+    private readonly updates: DeliveryUpdates,
+  ) {}
+
+  async stream(key: string | undefined, reply: FastifyReply): Promise<void> {
+    const principal = key ? await this.keys.resolve(key) : null;
+    if (!principal?.tenantId) throw new AppError('unauthorized', 'A valid API key is required in ?key=', { reason: 'invalid_api_key' });
+
+    const subscriber = this.redis.duplicate();
+    await subscriber.subscribe(this.updates.channel(principal.tenantId));
+    reply.hijack();
+    const raw = reply.raw;
+    raw.writeHead(200, {
+      ...(reply.getHeaders() as Record<string, string>),
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-store',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    raw.write(`retry: 1000\n: stream open for ${STREAM_WINDOW_MS / 1000}s\n\n`);
+    subscriber.on('message', (_channel: string, message: string) => raw.write(`event: delivery\ndata: ${message}\n\n`));
+
+    const close = () => {
+      if (!this.open.delete(close)) return;
+      clearTimeout(timer);
+      subscriber.disconnect();
+      raw.end();
+    };
+    const timer = setTimeout(close, STREAM_WINDOW_MS);
+    this.open.add(close);
+    raw.on('close', close);
+  }
+
+  onApplicationShutdown(): void {
+    for (const close of [...this.open]) close();
+  }
+}
