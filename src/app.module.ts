@@ -1,5 +1,5 @@
 import { BullModule } from '@nestjs/bull';
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, Type } from '@nestjs/common';
 import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -7,6 +7,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { AuthGuard } from './common/auth/auth.guard';
 import { JwtVerifier } from './common/auth/jwt-verifier';
 import { JwtStrategy } from './common/auth/jwt.strategy';
+import { ValidationStatusGuard } from './common/errors/validation-status.decorator';
 import { BodyLimitGuard } from './common/http/body-limit';
 import { Metrics } from './common/metrics/metrics';
 import { MetricsAccess } from './common/metrics/metrics-access';
@@ -35,7 +36,8 @@ const WORKER_MODULES = [MaintenanceWorkerModule];
 
 @Module({})
 export class AppModule {
-  static register(env: Env): DynamicModule {
+  /** `extra`: additional modules (the e2e suite mounts probe routes that exercise the shared mechanisms). */
+  static register(env: Env, extra: Type[] = []): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -56,6 +58,7 @@ export class AppModule {
         HealthModule,
         ...DOMAIN_MODULES,
         ...(env.runsWorker ? WORKER_MODULES : []),
+        ...extra,
       ],
       controllers: [MetricsController],
       providers: [
@@ -66,7 +69,8 @@ export class AppModule {
         QueueMetrics,
         MetricsAccess,
         ...(env.runsWorker ? [WorkerCheck] : []),
-        // Order matters: authenticate, then check size, then count against the tenant's rate limit.
+        // Order matters: note the route's error dialect, authenticate, check size, count against the rate limit.
+        { provide: APP_GUARD, useClass: ValidationStatusGuard },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_GUARD, useClass: BodyLimitGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },

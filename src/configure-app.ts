@@ -1,4 +1,3 @@
-import { Reflector } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FastifyBodyParser, FastifyReply, FastifyRequest } from 'fastify';
 import { IncomingMessage } from 'node:http';
@@ -60,7 +59,7 @@ export async function configureApp(app: NestFastifyApplication, env: Env): Promi
 
   const routes = new RouteIndex();
   fastify.addHook('onRoute', (route) => routes.add(route.method, route.url));
-  app.useGlobalFilters(new ProblemFilter(app.get(Reflector), routes));
+  app.useGlobalFilters(new ProblemFilter(routes));
   app.useGlobalPipes(createValidationPipe());
 
   const metrics = app.get(Metrics);

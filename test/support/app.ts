@@ -1,4 +1,5 @@
 import { NestFactory } from '@nestjs/core';
+import { Type } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
@@ -28,6 +29,8 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   /** Reuse another app's database and Redis prefix (a second process of the same deployment). */
   shareWith?: TestApp;
+  /** Extra modules mounted into the app (probe routes). */
+  imports?: Type[];
 }
 
 /**
@@ -55,7 +58,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     },
     '/nonexistent/.env',
   );
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(env), createFastifyAdapter(), {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(env, options.imports), createFastifyAdapter(), {
     rawBody: true,
     logger: false,
   });

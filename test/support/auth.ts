@@ -11,17 +11,18 @@ export function tokenFor(opts: { tenantId?: string | null; roles?: Role[]; subje
   );
 }
 
-export const adminToken = () => tokenFor({ roles: ['admin'], subject: 'platform-admin' });
+export const adminToken = (issuer?: string) => tokenFor({ roles: ['admin'], subject: 'platform-admin', issuer });
 
 /** Creates a tenant through the admin API and returns its id and an editor token for it. */
 export async function createTenant(t: TestApp, name = `Tenant ${Math.random().toString(36).slice(2, 8)}`) {
-  const res = await request(t.url).post('/api/tenants').set('Authorization', `Bearer ${adminToken()}`).send({ name });
+  const issuer = t.env.JWT_ISSUER;
+  const res = await request(t.url).post('/api/tenants').set('Authorization', `Bearer ${adminToken(issuer)}`).send({ name });
   if (res.status !== 201) throw new Error(`tenant create failed: ${res.status} ${JSON.stringify(res.body)}`);
   const id: string = res.body.id;
   return {
     id,
     slug: res.body.slug as string,
-    editor: tokenFor({ tenantId: id, roles: ['editor'] }),
-    viewer: tokenFor({ tenantId: id, roles: ['viewer'] }),
+    editor: tokenFor({ tenantId: id, roles: ['editor'], issuer }),
+    viewer: tokenFor({ tenantId: id, roles: ['viewer'], issuer }),
   };
 }

@@ -1,10 +1,9 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { RouteIndex } from '../http/route-index';
 import { AppError, ERROR_STATUS, ErrorCode, FieldErrors } from './app-error';
 import { buildProblem } from './problem';
-import { VALIDATION_STATUS } from './validation-status.decorator';
+import { validationStatusOf } from './validation-status.decorator';
 
 interface Resolved {
   status: number;
@@ -23,22 +22,18 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = Object.fromEntries(
 CODE_BY_STATUS[400] = 'bad_request';
 CODE_BY_STATUS[409] = 'conflict';
 
-/** Fastify's own errors (body parsing, limits) carry a status and an FST_ code. */
-function fromFastify(err: { statusCode?: number; code?: string; message?: string }): Resolved | undefined {
-  if (!err.statusCode || err.statusCode >= 500) return undefined;
-  switch (err.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return { status: 413, code: 'payload_too_large', detail: 'The request body is too large' };
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return { status: 415, code: 'unsupported_media_type', detail: 'Unsupported Content-Type' };
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return { status: 400, code: 'malformed_json', detail: 'The JSON body is empty' };
-    default:
-      if (err instanceof SyntaxError || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
-        return { status: 400, code: 'malformed_json', detail: 'The body is not valid JSON' };
-      }
-      return { status: err.statusCode, code: CODE_BY_STATUS[err.statusCode] ?? 'bad_request', detail: 'Bad request' };
+/**
+ * Fastify's own errors (body parsing, limits) reach the filter as HttpExceptions made by Nest from the
+ * FastifyError (status and message only); name them by status, and a 400 from the JSON parser by its message.
+ */
+const PARSER_MESSAGE = /JSON|forbidden prototype property|constructor property|Body cannot be empty/i;
+
+function fromStatus(status: number, message: string): Resolved {
+  if (status === 400 && PARSER_MESSAGE.test(message)) {
+    return { status, code: 'malformed_json', detail: 'The body is not valid JSON' };
   }
+  const code = CODE_BY_STATUS[status] ?? (status >= 500 ? 'internal_error' : 'bad_request');
+  return { status, code, detail: status >= 500 ? 'Internal server error' : message };
 }
 
 /** The one exception filter: every error leaves as application/problem+json, and a 500 says nothing but its id. */
@@ -46,10 +41,7 @@ function fromFastify(err: { statusCode?: number; code?: string; message?: string
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('ProblemFilter');
 
-  constructor(
-    private readonly reflector: Reflector,
-    private readonly routes: RouteIndex,
-  ) {}
+  constructor(private readonly routes: RouteIndex) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
@@ -57,7 +49,7 @@ export class ProblemFilter implements ExceptionFilter {
     const reply = http.getResponse<FastifyReply>();
     if (reply.sent || reply.raw.headersSent) return;
 
-    const resolved = this.resolve(exception, host, req);
+    const resolved = this.resolve(exception, req);
     if (resolved.status >= 500) {
       this.logger.error({ err: exception, requestId: req.id }, 'unhandled error');
     }
@@ -74,12 +66,10 @@ export class ProblemFilter implements ExceptionFilter {
     reply.status(resolved.status).header('content-type', 'application/problem+json; charset=utf-8').send(body);
   }
 
-  private resolve(exception: unknown, host: ArgumentsHost, req: FastifyRequest): Resolved {
+  private resolve(exception: unknown, req: FastifyRequest): Resolved {
     if (exception instanceof AppError) {
       const status =
-        exception.code === 'validation_failed' && !exception.options.status
-          ? this.validationStatus(host)
-          : exception.status;
+        exception.code === 'validation_failed' && !exception.options.status ? validationStatusOf(req) : exception.status;
       return {
         status,
         code: exception.code,
@@ -91,16 +81,19 @@ export class ProblemFilter implements ExceptionFilter {
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
-      if (status === 404 && !this.hasHandler(host)) return this.unmatchedRoute(req);
+      // Fastify matched no route (Nest's not-found handler): 404, or 405 when the path exists for other methods.
+      if (status === 404 && !req.routeOptions?.url) return this.unmatchedRoute(req);
       const response = exception.getResponse();
       const detail =
         typeof response === 'object' && response && 'message' in response && typeof response.message === 'string'
           ? response.message
           : exception.message;
-      return { status, code: CODE_BY_STATUS[status] ?? (status >= 500 ? 'internal_error' : 'bad_request'), detail };
+      return fromStatus(status, detail);
     }
-    const fastify = fromFastify(exception as { statusCode?: number });
-    if (fastify) return fastify;
+    const statusCode = (exception as { statusCode?: unknown }).statusCode;
+    if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
+      return fromStatus(statusCode, (exception as Error).message ?? '');
+    }
     return { status: 500, code: 'internal_error', detail: 'Internal server error' };
   }
 
@@ -115,16 +108,5 @@ export class ProblemFilter implements ExceptionFilter {
       };
     }
     return { status: 404, code: 'not_found', detail: 'No such route' };
-  }
-
-  private hasHandler(host: ArgumentsHost): boolean {
-    const ctx = host as unknown as { getHandler?: () => unknown };
-    return typeof ctx.getHandler === 'function' && !!ctx.getHandler();
-  }
-
-  private validationStatus(host: ArgumentsHost): number {
-    const ctx = host as unknown as { getHandler?: () => () => unknown; getClass?: () => new () => unknown };
-    const targets = [ctx.getHandler?.(), ctx.getClass?.()].filter(Boolean) as (() => unknown)[];
-    return this.reflector.getAllAndOverride<number>(VALIDATION_STATUS, targets) ?? 422;
   }
 }

@@ -13,19 +13,19 @@ export type Claim = { kind: 'claimed' } | { kind: 'existing'; row: IdempotencyKe
 export class IdempotencyStore {
   constructor(@InjectRepository(IdempotencyKey) private readonly rows: Repository<IdempotencyKey>) {}
 
-  async claim(id: KeyId & { fingerprint: string }): Promise<Claim> {
+  async claim({ fingerprint, ...id }: KeyId & { fingerprint: string }): Promise<Claim> {
     // An expired key is free again.
     await this.rows.delete({ ...id, expiresAt: LessThan(new Date()) });
     const inserted: unknown[] = await this.rows.query(
       `INSERT INTO idempotency_keys (owner, scope, key, fingerprint, state, expires_at)
        VALUES ($1, $2, $3, $4, 'in_progress', now() + make_interval(secs => $5))
        ON CONFLICT DO NOTHING RETURNING key`,
-      [id.owner, id.scope, id.key, id.fingerprint, IDEMPOTENCY_TTL_MS / 1000],
+      [id.owner, id.scope, id.key, fingerprint, IDEMPOTENCY_TTL_MS / 1000],
     );
     if (inserted.length > 0) return { kind: 'claimed' };
     const row = await this.rows.findOneBy(id);
     // Deleted between our insert and read (released by a failing request): treat as in progress; the client retries.
-    return { kind: 'existing', row: row ?? Object.assign(new IdempotencyKey(), { ...id, fingerprint: id.fingerprint, state: 'in_progress' }) };
+    return { kind: 'existing', row: row ?? Object.assign(new IdempotencyKey(), { ...id, fingerprint, state: 'in_progress' }) };
   }
 
   async complete(id: KeyId, statusCode: number, body: unknown): Promise<void> {
