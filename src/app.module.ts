@@ -25,14 +25,16 @@ import { dataSourceOptions } from './database/data-source-options';
 import { HealthModule } from './modules/health/health.module';
 import { MaintenanceWorkerModule } from './modules/maintenance/maintenance-worker.module';
 import { MaintenanceModule } from './modules/maintenance/maintenance.module';
+import { SendJobsWorkerModule } from './modules/send-jobs/send-jobs-worker.module';
+import { SendJobsModule } from './modules/send-jobs/send-jobs.module';
 import { SubscribersModule } from './modules/subscribers/subscribers.module';
 import { TenantsModule } from './modules/tenants/tenants.module';
 import { WebhooksModule } from './modules/webhooks/webhooks.module';
 
 /** Domain modules: API, producers and services. */
-const DOMAIN_MODULES = [TenantsModule, WebhooksModule, MaintenanceModule, SubscribersModule];
+const DOMAIN_MODULES = [TenantsModule, WebhooksModule, MaintenanceModule, SubscribersModule, SendJobsModule];
 /** Processors and schedulers, loaded only when APP_ROLE is `worker` or `all`. */
-const WORKER_MODULES = [MaintenanceWorkerModule];
+const WORKER_MODULES = [MaintenanceWorkerModule, SendJobsWorkerModule];
 
 @Module({})
 export class AppModule {
