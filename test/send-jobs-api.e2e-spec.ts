@@ -4,6 +4,8 @@ import { createTestApp, TestApp } from './support/app';
 import { createTenant } from './support/auth';
 import { seedList } from './support/send-jobs';
 
+jest.setTimeout(60_000);
+
 describe('send jobs API contract', () => {
   let t: TestApp;
   let a: Awaited<ReturnType<typeof createTenant>>;

@@ -78,6 +78,9 @@ export class SendJob extends BaseEntity {
   accountErrors!: number;
 
   @Column('timestamptz', { nullable: true })
+  lastAccountStopAt!: Date | null;
+
+  @Column('timestamptz', { nullable: true })
   startedAt!: Date | null;
 
   @Column('timestamptz', { nullable: true })

@@ -80,15 +80,18 @@ export class SendJobLifecycle {
     );
   }
 
-  /** Counts an account-level stop; past the limit the job fails with the provider's reason. */
+  /**
+   * Counts an account-level stop, at most one per second (parallel lanes hit the same stop at once); past the
+   * limit the job fails with the provider's reason — a few seconds of retries, not one unlucky call.
+   */
   async recordAccountStop(sendJobId: string, reason: string): Promise<void> {
     await this.transition(
-      `UPDATE send_jobs SET account_errors = account_errors + 1,
+      `UPDATE send_jobs SET account_errors = account_errors + 1, last_account_stop_at = now(),
          status = CASE WHEN account_errors + 1 >= $2 THEN 'failed' ELSE status END,
          failure_reason = CASE WHEN account_errors + 1 >= $2 THEN $3 ELSE failure_reason END,
          completed_at = CASE WHEN account_errors + 1 >= $2 THEN now() ELSE completed_at END,
          updated_at = now()
-       WHERE id = $1 AND status = 'running'
+       WHERE id = $1 AND status = 'running' AND (last_account_stop_at IS NULL OR last_account_stop_at < now() - interval '1 second')
        RETURNING id, tenant_id, status`,
       [sendJobId, ACCOUNT_STOP_LIMIT, `provider_account_stopped: ${reason}`.slice(0, 500)],
       'send_job.failed',

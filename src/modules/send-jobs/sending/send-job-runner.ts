@@ -59,8 +59,12 @@ export class SendJobRunner {
       if (rate > 0) await this.limiter.acquire(job.tenantId, rate);
       const batch = await this.messages.claim(job.id, job.listId, job.tenantId, rate > 0 ? 1 : UNLIMITED_BATCH, this.worker.id);
       if (!batch.length) return;
-      for (const msg of batch) {
-        if ((await this.sendOne(job, msg, from)) === 'stop') return;
+      for (const [i, msg] of batch.entries()) {
+        if ((await this.sendOne(job, msg, from)) === 'stop') {
+          // The rest of the batch never reached the provider: release it for after the backoff.
+          for (const rest of batch.slice(i + 1)) await this.messages.retryLater(rest.id, this.worker.id, retryDelayMs(1), 'not sent: account stopped');
+          return;
+        }
       }
     }
   }

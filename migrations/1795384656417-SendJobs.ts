@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from "typeorm";
 
-export class SendJobs1795384539782 implements MigrationInterface {
-    name = 'SendJobs1795384539782'
+export class SendJobs1795384656417 implements MigrationInterface {
+    name = 'SendJobs1795384656417'
 
     public async up(queryRunner: QueryRunner): Promise<void> {
         await queryRunner.query(`
@@ -24,6 +24,7 @@ export class SendJobs1795384539782 implements MigrationInterface {
                 "status" text NOT NULL DEFAULT 'pending',
                 "failure_reason" text,
                 "account_errors" integer NOT NULL DEFAULT '0',
+                "last_account_stop_at" TIMESTAMP WITH TIME ZONE,
                 "started_at" TIMESTAMP WITH TIME ZONE,
                 "completed_at" TIMESTAMP WITH TIME ZONE,
                 "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
