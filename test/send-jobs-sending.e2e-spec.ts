@@ -5,6 +5,7 @@ import { createTenant } from './support/auth';
 import { headerValue } from './support/mime';
 import { createJob, getJob, seedList, waitFor, waitForStatus } from './support/send-jobs';
 import { SesPeer } from './peers/ses-peer';
+import { SendRateLimiter } from '../src/modules/send-jobs/sending/send-rate-limiter';
 
 jest.setTimeout(120_000);
 
@@ -76,6 +77,26 @@ describe('send jobs: sending through the ses transport to a local SES v2 peer', 
 
     // completed jobs cannot be cancelled
     await request(t.url).post(`/api/send-jobs/${id}/cancel`).set(auth()).expect(409);
+  });
+
+  it('rate limiter: slots spaced 1/rate apart per tenant, shared through Redis; 0 is unlimited', async () => {
+    const limiter = t.app.get(SendRateLimiter);
+    const waits: number[] = [];
+    for (let i = 0; i < 5; i++) waits.push(await limiter.reserve('tenant-rate-a', 1));
+    // Five reservations at 1/s: the fifth waits about four seconds, not zero (no burst of a second's quota).
+    expect(waits[0]).toBeLessThan(50);
+    for (let i = 1; i < 5; i++) expect(waits[i]).toBeGreaterThan(waits[i - 1] + 900);
+    expect(await limiter.reserve('tenant-rate-b', 1)).toBeLessThan(50);
+    expect(await limiter.reserve('tenant-rate-a', 0)).toBe(0);
+  });
+
+  it('recovers after a Redis wipe: the scheduler re-enqueues due work from Postgres', async () => {
+    const { listId } = await seedList(t.db, tenant.id, 3);
+    const id = await createJob(t, tenant.editor, { list_id: listId, subject: 'Wipe', body_text: 'x', scheduled_at: new Date(Date.now() + 1500).toISOString() });
+    const keys = await t.redis.keys(`${t.env.REDIS_KEY_PREFIX}:*`);
+    if (keys.length) await t.redis.del(...keys);
+    await waitForStatus(t, tenant.editor, id, ['completed']);
+    expect(emailsOf(id)).toHaveLength(3);
   });
 
   it('starts a scheduled job at scheduled_at, not before', async () => {
