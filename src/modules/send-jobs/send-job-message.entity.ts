@@ -11,7 +11,7 @@ export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 /** One recipient of one send job; the unique key is what makes "nobody emailed twice by one job" structural. */
 @Entity('send_job_messages')
 @Index('uq_send_job_messages_recipient', ['sendJobId', 'subscriberId'], { unique: true })
-@Index('ix_send_job_messages_job_status', ['sendJobId', 'status'])
+@Index('ix_send_job_messages_job_status', ['sendJobId', 'status', 'id']) // claims walk pending rows in id order
 @Index('ix_send_job_messages_sending', ['claimedBy'], { where: "status = 'sending'" })
 export class SendJobMessage {
   /** UUIDv7, generated in SQL by the set-based materialisation; it is the SES `message_id` tag. */

@@ -68,23 +68,23 @@ export class SendJobMessagesRepository {
          WHERE id = $1 AND status = 'running' AND (window_end IS NULL OR window_end > now())
          FOR SHARE
        ), picked AS (
-         SELECT m.id FROM send_job_messages m JOIN job ON m.send_job_id = job.id
-         WHERE m.status = 'pending' AND (m.next_attempt_at IS NULL OR m.next_attempt_at <= now())
+         SELECT m.id FROM send_job_messages m
+         -- the literal send_job_id lets the planner walk ix_send_job_messages_job_status in id order
+         WHERE m.send_job_id = $1 AND EXISTS (SELECT 1 FROM job)
+           AND m.status = 'pending' AND (m.next_attempt_at IS NULL OR m.next_attempt_at <= now())
          ORDER BY m.id LIMIT $4
          FOR UPDATE OF m SKIP LOCKED
        ), verdict AS (
+         -- Joins on unique keys (one row each), not EXISTS: the planner would hash the whole list per claim.
          SELECT m.id, CASE
-           WHEN EXISTS (SELECT 1 FROM suppressions x WHERE x.tenant_id = $2 AND x.email = m.email AND x.lifted_at IS NULL)
-             THEN 'suppressed'
-           WHEN NOT EXISTS (
-             SELECT 1 FROM list_memberships lm JOIN subscribers s ON s.tenant_id = lm.tenant_id AND s.id = lm.subscriber_id
-             WHERE lm.tenant_id = $2 AND lm.list_id = $3 AND lm.subscriber_id = m.subscriber_id
-               AND lm.status = 'active' AND s.status = 'active')
-             THEN 'unsubscribed'
+           WHEN x.id IS NOT NULL THEN 'suppressed'
+           WHEN lm.status IS DISTINCT FROM 'active' OR s.status IS DISTINCT FROM 'active' THEN 'unsubscribed'
          END AS skip, coalesce(s.preferences, '{}'::jsonb) AS preferences
          FROM picked p
          JOIN send_job_messages m ON m.id = p.id
          LEFT JOIN subscribers s ON s.tenant_id = $2 AND s.id = m.subscriber_id
+         LEFT JOIN list_memberships lm ON lm.tenant_id = $2 AND lm.list_id = $3 AND lm.subscriber_id = m.subscriber_id
+         LEFT JOIN suppressions x ON x.tenant_id = $2 AND x.email = m.email AND x.lifted_at IS NULL
        )
        UPDATE send_job_messages m
        SET status = CASE WHEN v.skip IS NULL THEN 'sending' ELSE 'skipped' END,

@@ -40,11 +40,19 @@ export function mergeTags(template: string, ctx: MergeContext, html: boolean): s
   return template.replace(TAG, (_, path: string) => (html ? escapeHtml(lookup(ctx, path)) : lookup(ctx, path)));
 }
 
+/**
+ * The text template of a job: its body_text, else its HTML converted to text once per job (merge tags survive
+ * the conversion as plain text), so HTML-to-text never runs per recipient.
+ */
+export function textTemplate(content: JobContent): string | undefined {
+  if (content.bodyText) return content.bodyText;
+  return content.bodyHtml ? convert(content.bodyHtml, { wordwrap: 100 }) : undefined;
+}
+
 /** Subject, HTML and text for one recipient; the text part is generated from the HTML when only HTML is given. */
-export function renderContent(content: JobContent, ctx: MergeContext): RenderedContent {
+export function renderContent(content: JobContent, ctx: MergeContext, text = textTemplate(content)): RenderedContent {
   const html = content.bodyHtml ? mergeTags(content.bodyHtml, ctx, true) : undefined;
-  const text = content.bodyText ? mergeTags(content.bodyText, ctx, false) : html ? convert(html, { wordwrap: 100 }) : undefined;
-  return { subject: mergeTags(content.subject, ctx, false), html, text };
+  return { subject: mergeTags(content.subject, ctx, false), html, text: text === undefined ? undefined : mergeTags(text, ctx, false) };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { mergeTags, MergeContext, renderContent, unsubscribeHeaders } from '../content/render';
+import { mergeTags, MergeContext, renderContent, textTemplate, unsubscribeHeaders } from '../content/render';
 import { SendJob } from '../send-job.entity';
 import { ClaimedMessage } from '../send-job-messages.repository';
 import { OutboundEmail } from '../mail/mail-transport';
@@ -7,6 +7,8 @@ export interface ComposeOptions {
   from: string;
   publicBaseUrl: string;
   unsubscribeToken: string;
+  /** textTemplate(job), computed once per job by the caller. */
+  text?: string;
 }
 
 /**
@@ -22,7 +24,7 @@ export function composeEmail(job: SendJob, msg: ClaimedMessage, o: ComposeOption
     unsubscribe_token: o.unsubscribeToken,
   };
   const ctx = job.template?.unsubscribe_url ? { ...base, unsubscribe_url: mergeTags(job.template.unsubscribe_url, base, false) } : base;
-  const content = renderContent(job, ctx);
+  const content = renderContent(job, ctx, o.text ?? textTemplate(job));
   return {
     from: o.from,
     to: msg.email,

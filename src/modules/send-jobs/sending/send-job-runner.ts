@@ -7,21 +7,30 @@ import { MailSendError, MailTransport } from '../mail/mail-transport';
 import { SendJob } from '../send-job.entity';
 import { ClaimedMessage, SendJobMessagesRepository } from '../send-job-messages.repository';
 import { signUnsubscribeToken, unsubscribeKey } from '../unsubscribe/unsubscribe-token';
+import { textTemplate } from '../content/render';
 import { composeEmail, retryDelayMs } from './compose-email';
 import { SendJobLifecycle } from './send-job-lifecycle';
 import { SendRateLimiter } from './send-rate-limiter';
 import { WorkerIdentity } from './worker-identity';
 
-/** A run job sends for this long, then yields its Bull slot; the scheduler re-adds it while work remains. */
-const RUN_BUDGET_MS = 15_000;
+/** A run job sends for this long, then yields its Bull slot (fairness across jobs); the scheduler re-adds it. */
+const RUN_BUDGET_MS = 60_000;
 /** Parallel provider calls per run job when the rate is unlimited. */
-const MAX_LANES = 16;
+export const MAX_LANES = 16;
+/** Lanes per run job under a rate limit (each reserves its slot first; 200/s → 40). */
+const MAX_RATED_LANES = 64;
 /** Messages claimed per claim when unlimited: small, since a crash turns at most the in-flight ones unknown. */
 const UNLIMITED_BATCH = 4;
 /** Transient failures (throttling, 5xx) of one message before it is failed for good. */
 const MAX_TRANSIENT_ATTEMPTS = 10;
 
 type LaneOutcome = 'continue' | 'stop';
+
+/** Per-job values computed once per run, not per recipient. */
+interface SenderOptions {
+  from: string;
+  text?: string;
+}
 
 /** Claims and sends a running job's messages: rate slot → claim → provider call → result, per lane. */
 @Injectable()
@@ -48,13 +57,15 @@ export class SendJobRunner {
     const settings = (await this.tenants.findOneBy({ id: job.tenantId }))?.settings ?? {};
     const rate = settings.send_rate_per_second ?? this.config.SEND_RATE_PER_SECOND;
     const from = settings.from_address ?? this.config.MAIL_FROM;
-    // Enough lanes to reach the rate when each call takes ~50 ms; one claim per rate slot keeps claims short-lived.
-    const lanes = rate > 0 ? Math.min(MAX_LANES, Math.max(1, Math.ceil(rate / 20))) : MAX_LANES;
+    // Rate-limited lanes wait for their slot before claiming, so extra lanes hold no messages; enough of them
+    // reach the rate even when a claim + call + write cycle takes ~200 ms on a busy machine.
+    const lanes = rate > 0 ? Math.min(MAX_RATED_LANES, Math.max(1, Math.ceil(rate / 5))) : MAX_LANES;
     const deadline = Date.now() + RUN_BUDGET_MS;
-    await Promise.all(Array.from({ length: lanes }, () => this.lane(job, rate, from, deadline)));
+    const text = textTemplate(job);
+    await Promise.all(Array.from({ length: lanes }, () => this.lane(job, rate, { from, text }, deadline)));
   }
 
-  private async lane(job: SendJob, rate: number, from: string, deadline: number): Promise<void> {
+  private async lane(job: SendJob, rate: number, from: SenderOptions, deadline: number): Promise<void> {
     while (Date.now() < deadline) {
       if (rate > 0) await this.limiter.acquire(job.tenantId, rate);
       const batch = await this.messages.claim(job.id, job.listId, job.tenantId, rate > 0 ? 1 : UNLIMITED_BATCH, this.worker.id);
@@ -70,9 +81,9 @@ export class SendJobRunner {
   }
 
   /** One provider call; its outcome is written right after it, so at most the calls in flight are ever unknown. */
-  private async sendOne(job: SendJob, msg: ClaimedMessage, from: string): Promise<LaneOutcome> {
+  private async sendOne(job: SendJob, msg: ClaimedMessage, o: SenderOptions): Promise<LaneOutcome> {
     const token = signUnsubscribeToken(this.tokenKey, { tenantId: job.tenantId, listId: job.listId, subscriberId: msg.subscriberId, sendJobId: job.id });
-    const email = composeEmail(job, msg, { from, publicBaseUrl: this.config.PUBLIC_BASE_URL, unsubscribeToken: token });
+    const email = composeEmail(job, msg, { ...o, publicBaseUrl: this.config.PUBLIC_BASE_URL, unsubscribeToken: token });
     let providerMessageId: string;
     try {
       providerMessageId = (await this.transport.send(email)).providerMessageId;

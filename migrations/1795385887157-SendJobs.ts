@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from "typeorm";
 
-export class SendJobs1795384656417 implements MigrationInterface {
-    name = 'SendJobs1795384656417'
+export class SendJobs1795385887157 implements MigrationInterface {
+    name = 'SendJobs1795385887157'
 
     public async up(queryRunner: QueryRunner): Promise<void> {
         await queryRunner.query(`
@@ -61,7 +61,7 @@ export class SendJobs1795384656417 implements MigrationInterface {
             WHERE status = 'sending'
         `);
         await queryRunner.query(`
-            CREATE INDEX "ix_send_job_messages_job_status" ON "send_job_messages" ("send_job_id", "status")
+            CREATE INDEX "ix_send_job_messages_job_status" ON "send_job_messages" ("send_job_id", "status", "id")
         `);
         await queryRunner.query(`
             CREATE UNIQUE INDEX "uq_send_job_messages_recipient" ON "send_job_messages" ("send_job_id", "subscriber_id")
