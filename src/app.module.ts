@@ -29,6 +29,8 @@ import { DeliveriesModule } from './modules/deliveries/deliveries.module';
 import { HealthModule } from './modules/health/health.module';
 import { MaintenanceWorkerModule } from './modules/maintenance/maintenance-worker.module';
 import { MaintenanceModule } from './modules/maintenance/maintenance.module';
+import { SendJobsWorkerModule } from './modules/send-jobs/send-jobs-worker.module';
+import { SendJobsModule } from './modules/send-jobs/send-jobs.module';
 import { SesEventsModule } from './modules/ses-events/ses-events.module';
 import { SubscribersWorkerModule } from './modules/subscribers/subscribers-worker.module';
 import { SubscribersModule } from './modules/subscribers/subscribers.module';
@@ -36,9 +38,18 @@ import { TenantsModule } from './modules/tenants/tenants.module';
 import { WebhooksModule } from './modules/webhooks/webhooks.module';
 
 /** Domain modules: API, producers and services. */
-const DOMAIN_MODULES = [TenantsModule, WebhooksModule, DeliveriesModule, DeadLettersModule, MaintenanceModule, SubscribersModule, SesEventsModule];
+const DOMAIN_MODULES = [
+  TenantsModule,
+  WebhooksModule,
+  DeliveriesModule,
+  DeadLettersModule,
+  MaintenanceModule,
+  SubscribersModule,
+  SendJobsModule,
+  SesEventsModule,
+];
 /** Processors and schedulers, loaded only when APP_ROLE is `worker` or `all`. */
-const WORKER_MODULES = [MaintenanceWorkerModule, SubscribersWorkerModule, DeliveriesWorkerModule];
+const WORKER_MODULES = [MaintenanceWorkerModule, SubscribersWorkerModule, DeliveriesWorkerModule, SendJobsWorkerModule];
 
 @Module({})
 export class AppModule {

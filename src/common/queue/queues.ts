@@ -24,6 +24,15 @@ export const QUEUES = {
       attempt: 'delivery.attempt',
     },
   },
+  sendJobs: {
+    name: 'send-jobs',
+    jobs: {
+      /** Moves a due job to running and materialises its recipients; job id `start:<send_job_id>`. */
+      start: 'send-job.start',
+      /** Claims and sends a running job's messages for a while; job id `run:<send_job_id>:<slot>`. */
+      run: 'send-job.run',
+    },
+  },
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES]['name'];
@@ -49,6 +58,9 @@ export const JOB_OPTIONS: Record<string, JobOptions> = {
     attempts: 10,
     backoff: { type: 'exponential', delay: 100 },
   },
+  // Both are re-added by the send-jobs scheduler from Postgres while work remains, so Redis keeps nothing.
+  [QUEUES.sendJobs.jobs.start]: { attempts: 3, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: true },
+  [QUEUES.sendJobs.jobs.run]: { attempts: 1, removeOnComplete: true, removeOnFail: true },
 };
 
 /** Every repeatable job as `[queue, job, options]`. */

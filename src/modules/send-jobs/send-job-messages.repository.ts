@@ -1,0 +1,204 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { SendJobCounts } from './send-jobs.dto';
+
+/** A claimed recipient, ready to render and send. */
+export interface ClaimedMessage {
+  id: string;
+  subscriberId: string;
+  email: string;
+  preferences: Record<string, unknown>;
+  /** Provider calls including this one. */
+  attempts?: number;
+}
+
+/** UPDATE … RETURNING answers `[rows, count]` through TypeORM's query(); SELECT and INSERT answer rows. */
+function updatedRows<T>(result: unknown): T[] {
+  return (Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result) as T[];
+}
+
+/** UUIDv7 in SQL (ms timestamp + random), so materialisation stays one INSERT … SELECT. */
+const UUID_V7 = `encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid()) placing
+  substring(int8send((extract(epoch from clock_timestamp()) * 1000)::bigint) from 3) from 1 for 6), 52, 1), 53, 1), 'hex')::uuid`;
+
+const SUPPRESSED = `EXISTS (SELECT 1 FROM suppressions x WHERE x.tenant_id = $2 AND x.email = lower(s.email) AND x.lifted_at IS NULL)`;
+
+/**
+ * The per-recipient message rows and the claims on them. Every state change is one conditional statement, so
+ * concurrent workers, schedulers and API calls never need an application-level lock.
+ */
+@Injectable()
+export class SendJobMessagesRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /**
+   * The list's active members, one row per lower-cased email, in one set-based INSERT … SELECT (100k rows
+   * in one statement, never a loop). Suppressed addresses are recorded as `skipped` so they are counted.
+   */
+  async materialise(manager: EntityManager, sendJobId: string, tenantId: string, listId: string): Promise<number> {
+    const rows = await manager.query(
+      `INSERT INTO send_job_messages (id, send_job_id, tenant_id, subscriber_id, email, status, reason)
+       SELECT ${UUID_V7}, $1, $2, r.subscriber_id, r.email,
+              CASE WHEN r.suppressed THEN 'skipped' ELSE 'pending' END, CASE WHEN r.suppressed THEN 'suppressed' END
+       FROM (
+         SELECT DISTINCT ON (lower(s.email)) s.id AS subscriber_id, lower(s.email) AS email, ${SUPPRESSED} AS suppressed
+         FROM list_memberships lm
+         JOIN subscribers s ON s.tenant_id = lm.tenant_id AND s.id = lm.subscriber_id
+         WHERE lm.tenant_id = $2 AND lm.list_id = $3 AND lm.status = 'active' AND s.status = 'active'
+         ORDER BY lower(s.email), s.id
+       ) r
+       ON CONFLICT (send_job_id, subscriber_id) DO NOTHING
+       RETURNING 1`,
+      [sendJobId, tenantId, listId],
+    );
+    return (rows as unknown[]).length;
+  }
+
+  /**
+   * Claims up to `limit` due messages of a running job for `workerId` with FOR UPDATE SKIP LOCKED, so two
+   * workers never hold one message. The job row is read FOR SHARE: a cancel (an UPDATE of that row) waits for
+   * in-progress claims and no claim succeeds after it. Members unsubscribed or suppressed since
+   * materialisation are settled as `skipped` in the same statement.
+   */
+  async claim(sendJobId: string, listId: string, tenantId: string, limit: number, workerId: string): Promise<ClaimedMessage[]> {
+    const result = await this.db.query(
+      `WITH job AS (
+         SELECT id FROM send_jobs
+         WHERE id = $1 AND status = 'running' AND (window_end IS NULL OR window_end > now())
+         FOR SHARE
+       ), picked AS (
+         SELECT m.id FROM send_job_messages m
+         -- the literal send_job_id lets the planner walk ix_send_job_messages_job_status in id order
+         WHERE m.send_job_id = $1 AND EXISTS (SELECT 1 FROM job)
+           AND m.status = 'pending' AND (m.next_attempt_at IS NULL OR m.next_attempt_at <= now())
+         ORDER BY m.id LIMIT $4
+         FOR UPDATE OF m SKIP LOCKED
+       ), verdict AS (
+         -- Joins on unique keys (one row each), not EXISTS: the planner would hash the whole list per claim.
+         SELECT m.id, CASE
+           WHEN x.id IS NOT NULL THEN 'suppressed'
+           WHEN lm.status IS DISTINCT FROM 'active' OR s.status IS DISTINCT FROM 'active' THEN 'unsubscribed'
+         END AS skip, coalesce(s.preferences, '{}'::jsonb) AS preferences
+         FROM picked p
+         JOIN send_job_messages m ON m.id = p.id
+         LEFT JOIN subscribers s ON s.tenant_id = $2 AND s.id = m.subscriber_id
+         LEFT JOIN list_memberships lm ON lm.tenant_id = $2 AND lm.list_id = $3 AND lm.subscriber_id = m.subscriber_id
+         LEFT JOIN suppressions x ON x.tenant_id = $2 AND x.email = m.email AND x.lifted_at IS NULL
+       )
+       UPDATE send_job_messages m
+       SET status = CASE WHEN v.skip IS NULL THEN 'sending' ELSE 'skipped' END,
+           reason = v.skip, claimed_by = $5, claimed_at = now(),
+           attempts = m.attempts + CASE WHEN v.skip IS NULL THEN 1 ELSE 0 END
+       FROM verdict v
+       WHERE m.id = v.id
+       RETURNING m.id, m.subscriber_id AS "subscriberId", m.email, m.status, m.attempts, v.preferences`,
+      [sendJobId, tenantId, listId, limit, workerId],
+    );
+    return updatedRows<ClaimedMessage & { status: string }>(result).filter((r) => r.status === 'sending');
+  }
+
+  /**
+   * The provider accepted the message. Also resolves `unknown` (a worker presumed dead that was only slow):
+   * the provider's answer is the truth.
+   */
+  async markSent(id: string, workerId: string, providerMessageId: string): Promise<void> {
+    await this.db.query(
+      `UPDATE send_job_messages SET status = 'sent', provider_message_id = $3, sent_at = now(), next_attempt_at = NULL
+       WHERE id = $1 AND claimed_by = $2 AND status IN ('sending', 'unknown')`,
+      [id, workerId, providerMessageId],
+    );
+  }
+
+  async markFailed(id: string, workerId: string, reason: string): Promise<void> {
+    await this.db.query(
+      `UPDATE send_job_messages SET status = 'failed', reason = $3
+       WHERE id = $1 AND claimed_by = $2 AND status IN ('sending', 'unknown')`,
+      [id, workerId, reason.slice(0, 1000)],
+    );
+  }
+
+  /** The provider refused for now: back to `pending`, claimable again after the backoff. */
+  async retryLater(id: string, workerId: string, delayMs: number, reason: string): Promise<void> {
+    await this.db.query(
+      `UPDATE send_job_messages
+       SET status = 'pending', reason = $4, claimed_by = NULL, next_attempt_at = now() + make_interval(secs => $3::float8 / 1000)
+       WHERE id = $1 AND claimed_by = $2 AND status IN ('sending', 'unknown')`,
+      [id, workerId, delayMs, reason.slice(0, 1000)],
+    );
+  }
+
+  /** Workers holding `sending` claims older than `olderThanSeconds` (a candidate dead worker each). */
+  async claimHolders(olderThanSeconds: number): Promise<string[]> {
+    const rows = (await this.db.query(
+      `SELECT DISTINCT claimed_by FROM send_job_messages
+       WHERE status = 'sending' AND claimed_at < now() - make_interval(secs => $1)`,
+      [olderThanSeconds],
+    )) as { claimed_by: string }[];
+    return rows.map((r) => r.claimed_by);
+  }
+
+  /** A dead worker's in-flight messages: the provider may or may not have them, so never resend blindly. */
+  async markUnknown(workerId: string): Promise<number> {
+    const result = await this.db.query(
+      `UPDATE send_job_messages SET status = 'unknown', reason = 'worker_lost_during_send'
+       WHERE claimed_by = $1 AND status = 'sending' RETURNING 1`,
+      [workerId],
+    );
+    return updatedRows(result).length;
+  }
+
+  /** Claims older than any provider call can take, whoever holds them (e.g. a write lost after the call). */
+  async markStaleUnknown(olderThanSeconds: number): Promise<number> {
+    const result = await this.db.query(
+      `UPDATE send_job_messages SET status = 'unknown', reason = 'claim_expired'
+       WHERE status = 'sending' AND claimed_at < now() - make_interval(secs => $1) RETURNING 1`,
+      [olderThanSeconds],
+    );
+    return updatedRows(result).length;
+  }
+
+  async inFlight(sendJobId: string): Promise<number> {
+    const [row] = (await this.db.query(`SELECT count(*)::int AS n FROM send_job_messages WHERE send_job_id = $1 AND status = 'sending'`, [
+      sendJobId,
+    ])) as { n: number }[];
+    return row.n;
+  }
+
+  async counts(sendJobId: string): Promise<SendJobCounts> {
+    const rows = (await this.db.query(
+      `SELECT status, count(*)::int AS n FROM send_job_messages WHERE send_job_id = $1 GROUP BY status`,
+      [sendJobId],
+    )) as { status: string; n: number }[];
+    const by = Object.fromEntries(rows.map((r) => [r.status, r.n])) as Record<string, number>;
+    const n = (s: string) => by[s] ?? 0;
+    return {
+      total: rows.reduce((sum, r) => sum + r.n, 0),
+      sent: n('sent'),
+      failed: n('failed'),
+      skipped: n('skipped'),
+      unknown: n('unknown'),
+      pending: n('pending') + n('sending'),
+    };
+  }
+
+  /** Operator's choice (resend-unknown): unknown messages become pending again. */
+  async requeueUnknown(manager: EntityManager, sendJobId: string): Promise<number> {
+    const result = await manager.query(
+      `UPDATE send_job_messages SET status = 'pending', reason = 'resend_requested', claimed_by = NULL, next_attempt_at = NULL
+       WHERE send_job_id = $1 AND status = 'unknown' RETURNING 1`,
+      [sendJobId],
+    );
+    return updatedRows(result).length;
+  }
+
+  /** Messages of a job in one status, by id (UUIDv7, so in creation order), keyset-paginated. */
+  async list(sendJobId: string, status: string, after: string | undefined, limit: number) {
+    return (await this.db.query(
+      `SELECT id, subscriber_id, email, status, attempts, provider_message_id, reason, claimed_at, sent_at
+       FROM send_job_messages WHERE send_job_id = $1 AND status = $2 AND ($3::uuid IS NULL OR id > $3::uuid)
+       ORDER BY id LIMIT $4`,
+      [sendJobId, status, after ?? null, limit],
+    )) as Record<string, unknown>[];
+  }
+}

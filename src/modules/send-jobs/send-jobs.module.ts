@@ -1,0 +1,27 @@
+import { BullModule } from '@nestjs/bull';
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { IdempotencyModule } from '../../common/idempotency/idempotency.module';
+import { QUEUES } from '../../common/queue/queues';
+import { WebhooksModule } from '../webhooks/webhooks.module';
+import { SendJobMessage } from './send-job-message.entity';
+import { SendJobMessagesRepository } from './send-job-messages.repository';
+import { SendJob } from './send-job.entity';
+import { SendJobsController } from './send-jobs.controller';
+import { SendJobsProducer } from './send-jobs.producer';
+import { SendJobsService } from './send-jobs.service';
+import { UnsubscribeController } from './unsubscribe/unsubscribe.controller';
+import { UnsubscribeService } from './unsubscribe/unsubscribe.service';
+
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([SendJob, SendJobMessage]),
+    BullModule.registerQueue({ name: QUEUES.sendJobs.name }),
+    IdempotencyModule,
+    WebhooksModule,
+  ],
+  controllers: [SendJobsController, UnsubscribeController],
+  providers: [SendJobsService, SendJobsProducer, SendJobMessagesRepository, UnsubscribeService],
+  exports: [BullModule, TypeOrmModule, SendJobsProducer, SendJobMessagesRepository],
+})
+export class SendJobsModule {}

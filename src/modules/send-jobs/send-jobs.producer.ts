@@ -1,0 +1,30 @@
+import { InjectQueue } from '@nestjs/bull';
+import { Injectable } from '@nestjs/common';
+import { Queue } from 'bull';
+import { JOB_OPTIONS, QUEUES } from '../../common/queue/queues';
+
+const { name, jobs } = QUEUES.sendJobs;
+
+export interface SendJobPayload {
+  sendJobId: string;
+}
+
+/** Parallel run jobs per send job: lets several workers share one big job. */
+export const RUN_SLOTS = 2;
+
+/** The only code that adds send-job queue jobs. Ids derive from the row id, so re-adding never doubles work. */
+@Injectable()
+export class SendJobsProducer {
+  constructor(@InjectQueue(name) private readonly queue: Queue<SendJobPayload>) {}
+
+  async enqueueStart(sendJobId: string, startAt: Date): Promise<void> {
+    const delay = Math.max(0, startAt.getTime() - Date.now());
+    await this.queue.add(jobs.start, { sendJobId }, { ...JOB_OPTIONS[jobs.start], jobId: `start:${sendJobId}`, delay });
+  }
+
+  async enqueueRun(sendJobId: string): Promise<void> {
+    for (let slot = 0; slot < RUN_SLOTS; slot++) {
+      await this.queue.add(jobs.run, { sendJobId }, { ...JOB_OPTIONS[jobs.run], jobId: `run:${sendJobId}:${slot}` });
+    }
+  }
+}

@@ -1,0 +1,115 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { AppConfig } from '../../../config/app-config';
+import { Tenant } from '../../tenants/tenant.entity';
+import { MailSendError, MailTransport } from '../mail/mail-transport';
+import { SendJob } from '../send-job.entity';
+import { ClaimedMessage, SendJobMessagesRepository } from '../send-job-messages.repository';
+import { signUnsubscribeToken, unsubscribeKey } from '../unsubscribe/unsubscribe-token';
+import { textTemplate } from '../content/render';
+import { composeEmail, retryDelayMs } from './compose-email';
+import { SendJobLifecycle } from './send-job-lifecycle';
+import { SendRateLimiter } from './send-rate-limiter';
+import { WorkerIdentity } from './worker-identity';
+
+/** A run job sends for this long, then yields its Bull slot (fairness across jobs); the scheduler re-adds it. */
+const RUN_BUDGET_MS = 60_000;
+/** Parallel provider calls per run job when the rate is unlimited. */
+export const MAX_LANES = 16;
+/** Lanes per run job under a rate limit (each reserves its slot first; 200/s → 40). */
+const MAX_RATED_LANES = 64;
+/** Messages claimed per claim when unlimited: small, since a crash turns at most the in-flight ones unknown. */
+const UNLIMITED_BATCH = 4;
+/** Transient failures (throttling, 5xx) of one message before it is failed for good. */
+const MAX_TRANSIENT_ATTEMPTS = 10;
+
+type LaneOutcome = 'continue' | 'stop';
+
+/** Per-job values computed once per run, not per recipient. */
+interface SenderOptions {
+  from: string;
+  text?: string;
+}
+
+/** Claims and sends a running job's messages: rate slot → claim → provider call → result, per lane. */
+@Injectable()
+export class SendJobRunner {
+  private readonly logger = new Logger(SendJobRunner.name);
+  private readonly tokenKey: Buffer;
+
+  constructor(
+    @Inject(AppConfig) private readonly config: AppConfig,
+    @InjectRepository(SendJob) private readonly jobs: Repository<SendJob>,
+    @InjectRepository(Tenant) private readonly tenants: Repository<Tenant>,
+    private readonly messages: SendJobMessagesRepository,
+    private readonly lifecycle: SendJobLifecycle,
+    private readonly limiter: SendRateLimiter,
+    private readonly transport: MailTransport,
+    private readonly worker: WorkerIdentity,
+  ) {
+    this.tokenKey = unsubscribeKey(config.encryptionKey);
+  }
+
+  async run(sendJobId: string): Promise<void> {
+    const job = await this.jobs.findOneBy({ id: sendJobId });
+    if (!job || job.status !== 'running') return;
+    const settings = (await this.tenants.findOneBy({ id: job.tenantId }))?.settings ?? {};
+    const rate = settings.send_rate_per_second ?? this.config.SEND_RATE_PER_SECOND;
+    const from = settings.from_address ?? this.config.MAIL_FROM;
+    // Rate-limited lanes wait for their slot before claiming, so extra lanes hold no messages; enough of them
+    // reach the rate even when a claim + call + write cycle takes ~200 ms on a busy machine.
+    const lanes = rate > 0 ? Math.min(MAX_RATED_LANES, Math.max(1, Math.ceil(rate / 5))) : MAX_LANES;
+    const deadline = Date.now() + RUN_BUDGET_MS;
+    const text = textTemplate(job);
+    await Promise.all(Array.from({ length: lanes }, () => this.lane(job, rate, { from, text }, deadline)));
+  }
+
+  private async lane(job: SendJob, rate: number, from: SenderOptions, deadline: number): Promise<void> {
+    while (Date.now() < deadline) {
+      if (rate > 0) await this.limiter.acquire(job.tenantId, rate);
+      const batch = await this.messages.claim(job.id, job.listId, job.tenantId, rate > 0 ? 1 : UNLIMITED_BATCH, this.worker.id);
+      if (!batch.length) return;
+      for (const [i, msg] of batch.entries()) {
+        if ((await this.sendOne(job, msg, from)) === 'stop') {
+          // The rest of the batch never reached the provider: release it for after the backoff.
+          for (const rest of batch.slice(i + 1)) await this.messages.retryLater(rest.id, this.worker.id, retryDelayMs(1), 'not sent: account stopped');
+          return;
+        }
+      }
+    }
+  }
+
+  /** One provider call; its outcome is written right after it, so at most the calls in flight are ever unknown. */
+  private async sendOne(job: SendJob, msg: ClaimedMessage, o: SenderOptions): Promise<LaneOutcome> {
+    const token = signUnsubscribeToken(this.tokenKey, { tenantId: job.tenantId, listId: job.listId, subscriberId: msg.subscriberId, sendJobId: job.id });
+    const email = composeEmail(job, msg, { ...o, publicBaseUrl: this.config.PUBLIC_BASE_URL, unsubscribeToken: token });
+    let providerMessageId: string;
+    try {
+      providerMessageId = (await this.transport.send(email)).providerMessageId;
+    } catch (e) {
+      return this.settleFailure(job, msg, e instanceof MailSendError ? e : new MailSendError('transient', String(e)));
+    }
+    await this.messages.markSent(msg.id, this.worker.id, providerMessageId);
+    return 'continue';
+  }
+
+  private async settleFailure(job: SendJob, msg: ClaimedMessage, err: MailSendError): Promise<LaneOutcome> {
+    const attempts = msg.attempts ?? 1;
+    if (err.kind === 'recipient') {
+      await this.messages.markFailed(msg.id, this.worker.id, err.message);
+      return 'continue';
+    }
+    if (err.kind === 'transient' && attempts >= MAX_TRANSIENT_ATTEMPTS) {
+      await this.messages.markFailed(msg.id, this.worker.id, `gave up after ${attempts} attempts: ${err.message}`);
+      return 'continue';
+    }
+    await this.messages.retryLater(msg.id, this.worker.id, retryDelayMs(attempts), err.message);
+    if (err.kind === 'account') {
+      this.logger.warn(`send job ${job.id}: provider stopped the account: ${err.message}`);
+      await this.lifecycle.recordAccountStop(job.id, err.message);
+      return 'stop'; // the whole account is refused: this lane stops; the scheduler retries after the backoff
+    }
+    return 'continue';
+  }
+}

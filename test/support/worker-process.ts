@@ -1,0 +1,55 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { TestApp, TEST_ENCRYPTION_KEY, TEST_JWT_SECRET } from './app';
+
+const ROOT = join(__dirname, '..', '..');
+
+/** A real worker process (test/peers/worker-main.ts) with exactly `env`; resolves once it is ready. */
+export async function startWorkerProcess(env: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(ROOT, 'test/peers/worker-main.ts')], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, TS_NODE_PROJECT: join(ROOT, 'tsconfig.json'), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`worker did not start: ${stderr}`)), 120_000);
+    child.stdout!.on('data', (c: Buffer) => {
+      if (c.toString().includes('ready')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`worker exited with ${code}: ${stderr}`));
+    });
+  });
+  return child;
+}
+
+/** A worker process on the test app's database and Redis prefix. */
+export function startWorker(t: TestApp, env: Record<string, string>): Promise<ChildProcess> {
+  return startWorkerProcess({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: t.env.DATABASE_URL,
+    DB_MIGRATE: 'false',
+    REDIS_URL: t.env.REDIS_URL,
+    REDIS_KEY_PREFIX: t.env.REDIS_KEY_PREFIX,
+    JWT_SECRET: TEST_JWT_SECRET,
+    APP_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+    ...env,
+  });
+}
+
+/** Ends a worker: SIGKILL simulates a crash, SIGTERM a normal stop. */
+export async function stopWorkerProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill(signal);
+  await exited;
+}
+
+export const stopWorker = stopWorkerProcess;
