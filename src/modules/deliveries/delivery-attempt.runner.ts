@@ -104,6 +104,9 @@ export class DeliveryAttemptRunner {
   ): Promise<WebhookDelivery | null> {
     const now = new Date();
     return this.dataSource.transaction(async (m) => {
+      // No fsync wait: a crash can lose only this commit, which leaves the row due, so the reconciler re-sends it —
+      // the at-least-once contract every receiver already handles (webhook-id is stable for dedup).
+      await m.query('SET LOCAL synchronous_commit = off');
       const inserted = await m
         .createQueryBuilder()
         .insert()
