@@ -7,6 +7,7 @@
 import autocannon from 'autocannon';
 import { ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { Client } from 'pg';
@@ -21,10 +22,23 @@ const DURATION_S = 30;
 const PG = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const JWT_SECRET = randomBytes(32).toString('hex');
+/** Shared by the api and worker processes (the worker opens the secrets the api sealed). */
+const ENCRYPTION_KEY = randomBytes(32).toString('base64');
 
 interface Peer {
   child: ChildProcess;
   port: number;
+}
+
+/** A port nothing listens on right now (the OS picks it). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
 }
 
 function forkPeer(file: string, env: Record<string, string> = {}, args: string[] = []): Promise<Peer> {
@@ -42,28 +56,42 @@ function ask<T>(peer: Peer, msg: string): Promise<T> {
   });
 }
 
-/** Boots the real engine (src/main.ts, APP_ROLE=all) on a fresh database; resolves when /health/ready answers. */
-async function startEngine(dbUrl: string, port: number, prefix: string): Promise<ChildProcess> {
+/**
+ * Boots the real engine (src/main.ts) on a fresh database in the deployment shape DESIGN describes: an `api`
+ * process (which migrates) and a `worker` process, so ingest and delivery do not share one event loop and pool.
+ */
+async function startEngine(dbUrl: string, port: number, prefix: string): Promise<ChildProcess[]> {
+  const api = await startProcess('api', dbUrl, port, prefix);
+  const worker = await startProcess('worker', dbUrl, await freePort(), prefix);
+  return [api, worker];
+}
+
+async function startProcess(role: 'api' | 'worker', dbUrl: string, port: number, prefix: string): Promise<ChildProcess> {
   const child = fork(join(__dirname, '../src/main.ts'), [], {
     execArgv: ['-r', 'ts-node/register/transpile-only'],
     stdio: 'inherit',
     env: {
       ...process.env,
       NODE_ENV: 'development',
+      APP_ROLE: role,
       PORT: String(port),
       LOG_LEVEL: 'error',
       DATABASE_URL: dbUrl,
-      DB_MIGRATE: 'true',
+      DB_MIGRATE: role === 'api' ? 'true' : 'false',
       REDIS_URL: REDIS,
       REDIS_KEY_PREFIX: prefix,
       JWT_SECRET,
-      APP_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      APP_ENCRYPTION_KEY: ENCRYPTION_KEY,
       WEBHOOK_ALLOWED_CIDRS: '127.0.0.0/8',
       WEBHOOK_ALLOW_HTTP: 'true',
       WEBHOOK_MAX_IN_FLIGHT_PER_SUBSCRIPTION: String(CONCURRENCY),
       RATE_LIMIT_PER_MINUTE: '10000000',
     },
   });
+  if (role === 'worker') {
+    await new Promise((r) => setTimeout(r, 8000)); // no HTTP listener to probe; give it time to attach to the queue
+    return child;
+  }
   const deadline = Date.now() + 120_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error('engine exited during boot');
@@ -148,13 +176,15 @@ async function latency(url: string, headers: Record<string, string>, body: (i: n
 export async function run(): Promise<void> {
   const dbName = `se_bench_wh_${randomBytes(3).toString('hex')}`;
   const dbUrl = PG.replace(/\/[^/]*$/, `/${dbName}`);
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const receiver = await forkPeer('_receiver.ts');
-  const hello = await forkPeer('_hello.ts');
   const prefix = `se_bench_${randomBytes(3).toString('hex')}`;
-  const engine = await startEngine(dbUrl, port, prefix);
+  const children: ChildProcess[] = [];
   try {
+    const receiver = await forkPeer('_receiver.ts');
+    const hello = await forkPeer('_hello.ts');
+    children.push(receiver.child, hello.child);
+    children.push(...(await startEngine(dbUrl, port, prefix)));
     const key = await setUp(base, receiver.port);
     console.log(`(a) ${EVENTS} events × 1 subscription, ${CONCURRENCY} in flight, receiver answers 200 at once`);
     const ceiling = await ceilingLoop(receiver.port);
@@ -171,9 +201,7 @@ export async function run(): Promise<void> {
     }
     console.log(`  p99 events / hello: ${(ingest.latency.p99 / Math.max(1, helloRes.latency.p99)).toFixed(1)}× (target p99 ≤ 50 ms, 0 errors)`);
   } finally {
-    engine.kill('SIGTERM');
-    receiver.child.kill();
-    hello.child.kill();
+    for (const child of children) child.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 1000));
     const admin = new Client({ connectionString: PG });
     await admin.connect();

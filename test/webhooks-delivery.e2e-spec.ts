@@ -196,6 +196,16 @@ describe('webhook delivery: signing, outcomes, retries, reconciler, live stream'
     await settled(eventId, 'success');
   });
 
+  it('a secret that cannot be opened → dead with a reason, no request sent', async () => {
+    const sub = await subscribe('sealed');
+    await t.db.query(`UPDATE webhook_subscriptions SET sealed_secret = 'v1.AAAA.BBBB.CCCC' WHERE id = $1`, [sub.id]);
+    const d = await settled(await send('sealed'), 'dead');
+    expect(d.attempts).toEqual([]);
+    const row = await t.db.query('SELECT dead_reason FROM webhook_deliveries WHERE id = $1', [d.id]);
+    expect(row.rows[0].dead_reason).toBe('secret_unreadable');
+    expect(receiver.on('/sealed')).toHaveLength(0);
+  });
+
   it('a failed enqueue leaves committed rows that the reconciler sends', async () => {
     await subscribe('atomic');
     const queue = t.app.get<Queue>(getQueueToken(QUEUES.deliveries.name));

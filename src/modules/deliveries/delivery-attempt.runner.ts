@@ -66,6 +66,17 @@ export class DeliveryAttemptRunner {
       return 'dead';
     }
 
+    let secrets: string[];
+    try {
+      secrets = sub ? this.secrets.signingSecrets(sub) : [this.secrets.open(delivery.sealedSecret ?? '')];
+    } catch (e) {
+      // Sealed with another APP_ENCRYPTION_KEY (or corrupt): permanent until an operator fixes the key, so settle
+      // visibly (replayable) rather than loop invisibly through Bull retries.
+      this.logger.error(`delivery ${deliveryId}: signing secret cannot be opened: ${(e as Error).message}`);
+      await this.settleWithoutAttempt(delivery, 'secret_unreadable');
+      return 'dead';
+    }
+
     const holder = `${deliveryId}:${attempt}`;
     const lane = sub?.id ?? deliveryId;
     if (!(await this.inFlight.acquire(lane, holder))) throw new DeliveryDeferred(`subscription ${lane} is at its in-flight cap`);
@@ -73,7 +84,6 @@ export class DeliveryAttemptRunner {
     let signature: { webhook: string; x: string; url: string };
     try {
       const { messageId, body } = requestBody(delivery, event);
-      const secrets = sub ? this.secrets.signingSecrets(sub) : [this.secrets.open(delivery.sealedSecret ?? '')];
       const timestamp = Math.floor(Date.now() / 1000);
       const signed = signDelivery(secrets, messageId, timestamp, body);
       const url = delivery.targetUrl ?? sub?.url ?? '';
@@ -104,6 +114,9 @@ export class DeliveryAttemptRunner {
   ): Promise<WebhookDelivery | null> {
     const now = new Date();
     return this.dataSource.transaction(async (m) => {
+      // No fsync wait: a crash can lose only this commit, which leaves the row due, so the reconciler re-sends it —
+      // the at-least-once contract every receiver already handles (webhook-id is stable for dedup).
+      await m.query('SET LOCAL synchronous_commit = off');
       const inserted = await m
         .createQueryBuilder()
         .insert()
@@ -156,7 +169,7 @@ export class DeliveryAttemptRunner {
     });
   }
 
-  /** Paused, disabled or deleted subscription: dead with the reason, replayable later; not counted as a failure. */
+  /** Dead without an attempt (paused/disabled/deleted subscription, unreadable secret): replayable, not counted. */
   private async settleWithoutAttempt(delivery: WebhookDelivery, reason: string): Promise<void> {
     Object.assign(delivery, { status: 'dead', deadReason: reason, nextAttemptAt: null, completedAt: new Date() });
     await this.deliveries.update({ id: delivery.id }, { status: 'dead', deadReason: reason, nextAttemptAt: null, completedAt: delivery.completedAt });
