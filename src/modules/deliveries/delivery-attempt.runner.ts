@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { Metrics } from '../../common/metrics/metrics';
@@ -36,7 +35,6 @@ type Settled = 'sent' | 'stale' | 'dead';
 @Injectable()
 export class DeliveryAttemptRunner {
   private readonly logger = new Logger(DeliveryAttemptRunner.name);
-  private metrics?: Metrics;
 
   constructor(
     @InjectRepository(WebhookDelivery) private readonly deliveries: Repository<WebhookDelivery>,
@@ -48,7 +46,7 @@ export class DeliveryAttemptRunner {
     private readonly producer: DeliveryProducer,
     private readonly inFlight: InFlightLimiter,
     private readonly updates: DeliveryUpdates,
-    private readonly moduleRef: ModuleRef,
+    private readonly metrics: Metrics,
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
@@ -178,11 +176,6 @@ export class DeliveryAttemptRunner {
   }
 
   private recordMetric(outcome: string): void {
-    try {
-      this.metrics ??= this.moduleRef.get(Metrics, { strict: false });
-      this.metrics.deliveries.inc({ outcome });
-    } catch (e) {
-      this.logger.debug(`metrics unavailable: ${(e as Error).message}`);
-    }
+    this.metrics.deliveries.inc({ outcome });
   }
 }
