@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { MetricsModule } from '../../common/metrics/metrics.module';
 import { DeliveriesModule } from './deliveries.module';
 import { DeliveriesProcessor } from './deliveries.processor';
 import { DeliveryAttemptRunner } from './delivery-attempt.runner';
@@ -7,7 +8,7 @@ import { ReconcilerScheduler } from './reconciler.scheduler';
 
 /** Loaded only when APP_ROLE runs workers: the delivery processor and the reconciler's schedule. */
 @Module({
-  imports: [DeliveriesModule],
+  imports: [DeliveriesModule, MetricsModule],
   providers: [DeliveriesProcessor, DeliveryAttemptRunner, InFlightLimiter, ReconcilerScheduler],
 })
 export class DeliveriesWorkerModule {}

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { MetricsModule } from '../../common/metrics/metrics.module';
 import { RedisModule } from '../../common/redis/redis.module';
 import { TenantsModule } from '../tenants/tenants.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
@@ -12,7 +11,7 @@ import { DeliveryReconciler } from './reconciler';
 
 /** Delivery log, manual retry, the live stream and the reconciler; sending lives in DeliveriesWorkerModule. */
 @Module({
-  imports: [WebhooksModule, TenantsModule, RedisModule, MetricsModule],
+  imports: [WebhooksModule, TenantsModule, RedisModule],
   controllers: [DeliveriesController, EchoStreamController],
   providers: [DeliveriesService, DeliveryUpdates, EchoStreamService, DeliveryReconciler],
   exports: [DeliveriesService, DeliveryUpdates, DeliveryReconciler, WebhooksModule, RedisModule],
