@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { KeyObject } from 'node:crypto';
 import { JwtPayload, verify } from 'jsonwebtoken';
 import { AppConfig } from '../../config/app-config';
 import { AppError } from '../errors/app-error';
@@ -16,7 +17,7 @@ export class JwtVerifier {
   }
 
   async verify(token: string): Promise<Principal> {
-    const key = await new Promise<string | Buffer>((resolve, reject) =>
+    const key = await new Promise<string | Buffer | KeyObject>((resolve, reject) =>
       this.options.secretOrKeyProvider(null, token, (err, k) => (err || !k ? reject(err ?? new Error('no key')) : resolve(k))),
     ).catch(() => null);
     let claims: JwtPayload | string;

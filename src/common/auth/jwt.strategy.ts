@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import { ExtractJwt, Strategy } from 'passport-jwt';
+import { ExtractJwt, SecretOrKeyProvider, Strategy } from 'passport-jwt';
 import { AppConfig } from '../../config/app-config';
 import { jwtKeyOptions } from './jwt-keys';
 import { Principal, Role, ROLES } from './principal';
@@ -34,7 +34,14 @@ export function principalFromClaims(claims: JwtClaims): Principal | null {
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(config: AppConfig) {
-    super({ jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(), ignoreExpiration: false, ...jwtKeyOptions(config) });
+    const keys = jwtKeyOptions(config);
+    super({
+      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      ignoreExpiration: false,
+      ...keys,
+      // passport-jwt types the key as string | Buffer but hands it to jsonwebtoken, which takes a KeyObject too.
+      secretOrKeyProvider: keys.secretOrKeyProvider as unknown as SecretOrKeyProvider,
+    });
   }
 
   validate(claims: JwtClaims): Principal | false {
