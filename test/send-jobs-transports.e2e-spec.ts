@@ -43,7 +43,7 @@ describe('mail transports against real local peers', () => {
       await peer.stop();
     });
 
-    it('sends raw MIME with the custom headers, tags and the tracking configuration set', async () => {
+    it('sends Simple content with the custom headers, tags and the tracking configuration set', async () => {
       const sent = await ses.send(email('a@example.com'));
       expect(sent.providerMessageId).toBe(peer.emails[0].messageId);
       const rec = peer.emails[0];

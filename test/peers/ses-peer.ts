@@ -1,6 +1,7 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
+import MailComposer from 'nodemailer/lib/mail-composer';
 
 /** One SendEmail call the peer accepted: the JSON request, the raw MIME (when Raw content) and its id. */
 export interface RecordedSesEmail {
@@ -16,13 +17,37 @@ export interface RecordedSesEmail {
 export type SesVerdict = 'accept' | { status: number; error: string };
 
 interface SendEmailBody {
+  FromEmailAddress?: string;
   Destination?: { ToAddresses?: string[] };
   EmailTags?: { Name: string; Value: string }[];
   ConfigurationSetName?: string;
   Content?: {
     Raw?: { Data: string };
+    Simple?: {
+      Subject: { Data: string };
+      Body: { Html?: { Data: string }; Text?: { Data: string } };
+      Headers?: { Name: string; Value: string }[];
+    };
     Template?: { TemplateName: string; TemplateData: string; Headers?: { Name: string; Value: string }[] };
   };
+}
+
+/** The message as SES would deliver it: Raw content as given, Simple content composed like SES does. */
+async function rawMime(body: SendEmailBody): Promise<string | undefined> {
+  if (body.Content?.Raw) return Buffer.from(body.Content.Raw.Data, 'base64').toString('utf8');
+  const simple = body.Content?.Simple;
+  if (!simple) return undefined;
+  const mime = await new MailComposer({
+    from: body.FromEmailAddress,
+    to: body.Destination?.ToAddresses,
+    subject: simple.Subject.Data,
+    html: simple.Body.Html?.Data,
+    text: simple.Body.Text?.Data,
+    headers: Object.fromEntries((simple.Headers ?? []).map((h) => [h.Name, h.Value])),
+  })
+    .compile()
+    .build();
+  return mime.toString('utf8');
 }
 
 /**
@@ -87,7 +112,7 @@ export class SesPeer {
         to: body.Destination?.ToAddresses ?? [],
         tags: Object.fromEntries((body.EmailTags ?? []).map((t) => [t.Name, t.Value])),
         configurationSet: body.ConfigurationSetName,
-        raw: body.Content?.Raw ? Buffer.from(body.Content.Raw.Data, 'base64').toString('utf8') : undefined,
+        raw: await rawMime(body),
         template: template ? { name: template.TemplateName, data: template.TemplateData, headers: template.Headers ?? [] } : undefined,
       });
     }

@@ -1,10 +1,9 @@
 import { MessageTag, SendEmailCommand, SendEmailCommandInput, SESv2Client } from '@aws-sdk/client-sesv2';
 import { AppConfig } from '../../../config/app-config';
 import { classifySesError } from './classify-error';
-import { composeMime } from './mime';
 import { MailSendError, MailTransport, OutboundEmail, SentEmail } from './mail-transport';
 
-/** SES v2 `SendEmail`: raw MIME built locally (full header control), or an SES stored template. */
+/** SES v2 `SendEmail`: Simple content with our custom headers, or an SES stored template. */
 export class SesTransport extends MailTransport {
   readonly kind = 'ses';
   private readonly client: SESv2Client;
@@ -22,7 +21,7 @@ export class SesTransport extends MailTransport {
 
   async send(email: OutboundEmail): Promise<SentEmail> {
     try {
-      const out = await this.client.send(new SendEmailCommand(await this.input(email)));
+      const out = await this.client.send(new SendEmailCommand(this.input(email)));
       return { providerMessageId: out.MessageId ?? '' };
     } catch (e) {
       const err = e as Error & { $metadata?: { httpStatusCode?: number } };
@@ -30,7 +29,7 @@ export class SesTransport extends MailTransport {
     }
   }
 
-  private async input(email: OutboundEmail): Promise<SendEmailCommandInput> {
+  private input(email: OutboundEmail): SendEmailCommandInput {
     const tags: MessageTag[] = Object.entries(email.tags).map(([Name, Value]) => ({ Name, Value }));
     const configurationSet = email.tracking ? this.config.SES_CONFIGURATION_SET : this.config.SES_CONFIGURATION_SET_NO_TRACKING;
     const base = {
@@ -39,8 +38,8 @@ export class SesTransport extends MailTransport {
       EmailTags: tags,
       ConfigurationSetName: configurationSet || undefined,
     };
+    const Headers = Object.entries(email.headers).map(([Name, Value]) => ({ Name, Value }));
     if (email.sesTemplate) {
-      const Headers = Object.entries(email.headers).map(([Name, Value]) => ({ Name, Value }));
       return {
         ...base,
         Content: {
@@ -48,8 +47,12 @@ export class SesTransport extends MailTransport {
         },
       };
     }
-    const raw = await composeMime(email, `<${email.tags.message_id}@send-engine>`);
-    return { ...base, Content: { Raw: { Data: raw } } };
+    // Simple content with custom headers: SES builds the MIME, which keeps the per-message CPU cost low.
+    const part = (Data: string | undefined) => (Data === undefined ? undefined : { Data, Charset: 'UTF-8' });
+    return {
+      ...base,
+      Content: { Simple: { Subject: { Data: email.subject, Charset: 'UTF-8' }, Body: { Html: part(email.html), Text: part(email.text) }, Headers } },
+    };
   }
 
   override async close(): Promise<void> {
