@@ -10,6 +10,7 @@ import { SendJob } from './send-job.entity';
 import { SendJobsController } from './send-jobs.controller';
 import { SendJobsProducer } from './send-jobs.producer';
 import { SendJobsService } from './send-jobs.service';
+import { SendJobSentMessages, SentMessages } from './sent-messages';
 import { UnsubscribeController } from './unsubscribe/unsubscribe.controller';
 import { UnsubscribeService } from './unsubscribe/unsubscribe.service';
 
@@ -21,7 +22,13 @@ import { UnsubscribeService } from './unsubscribe/unsubscribe.service';
     WebhooksModule,
   ],
   controllers: [SendJobsController, UnsubscribeController],
-  providers: [SendJobsService, SendJobsProducer, SendJobMessagesRepository, UnsubscribeService],
-  exports: [BullModule, TypeOrmModule, SendJobsProducer, SendJobMessagesRepository],
+  providers: [
+    SendJobsService,
+    SendJobsProducer,
+    SendJobMessagesRepository,
+    UnsubscribeService,
+    { provide: SentMessages, useClass: SendJobSentMessages },
+  ],
+  exports: [BullModule, TypeOrmModule, SendJobsProducer, SendJobMessagesRepository, SentMessages],
 })
 export class SendJobsModule {}

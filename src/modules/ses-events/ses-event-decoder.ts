@@ -2,6 +2,7 @@
  * Pure decoding of SES events into one normalised event per recipient. Both SES formats are read: event
  * publishing (`eventType`, configuration sets) and the older identity notifications (`notificationType`).
  */
+import type { MessageEventStatus } from '../send-jobs/sent-messages';
 
 export const SES_EVENT_TYPES = [
   'bounce',
@@ -227,7 +228,6 @@ export function engineEventTypeOf(type: SesEventType): 'email.bounced' | 'email.
 }
 
 /** The message status an event sets on our message row (SendJobs keeps the most advanced one). */
-export type MessageEventStatus = 'sent' | 'delivered' | 'bounced' | 'complained' | 'rejected' | 'opened' | 'clicked' | 'delayed' | 'failed';
 
 export function messageStatusOf(type: SesEventType): MessageEventStatus | null {
   const map: Partial<Record<SesEventType, MessageEventStatus>> = {

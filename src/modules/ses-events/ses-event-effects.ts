@@ -7,7 +7,7 @@ import { AppConfig } from '../../config/app-config';
 import { SuppressionList } from '../subscribers/suppression-list.service';
 import { EngineEvents } from '../webhooks/engine-events';
 import { addressEffectOf, DecodedSesEvent, engineEventTypeOf, messageStatusOf, outcomeOf, SesEventOutcome, suppressionReasonOf } from './ses-event-decoder';
-import { SentMessageRef, SentMessages } from './sent-messages';
+import { SentMessageRef, SentMessages } from '../send-jobs/sent-messages';
 
 /** A decoded event with where it came from; a flat event names its tenant itself. */
 export interface IncomingSesEvent extends DecodedSesEvent {

@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
 import { MetricsModule } from '../../common/metrics/metrics.module';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { SendJobsModule } from '../send-jobs/send-jobs.module';
 import { SubscribersModule } from '../subscribers/subscribers.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
-import { SentMessages, UntrackedSentMessages } from './sent-messages';
 import { SesEventEffects } from './ses-event-effects';
 import { SesEvent, SnsReceipt } from './ses-event.entity';
 import { SesEventsController, SesWebhookController } from './ses-events.controller';
@@ -15,7 +15,7 @@ import { SnsSubscriptions } from './sns-subscriptions';
 import { SnsVerifier } from './sns-verifier';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([SesEvent, SnsReceipt]), SubscribersModule, WebhooksModule, MetricsModule],
+  imports: [TypeOrmModule.forFeature([SesEvent, SnsReceipt]), SubscribersModule, SendJobsModule, WebhooksModule, MetricsModule],
   controllers: [SesWebhookController, SesEventsController],
   providers: [
     SesEventsService,
@@ -26,8 +26,6 @@ import { SnsVerifier } from './sns-verifier';
     SnsCertificates,
     SnsSubscriptions,
     { provide: CertificateFetcher, useClass: HttpCertificateFetcher },
-    // SendJobs replaces this with its message rows: `{ provide: SentMessages, useExisting: <its class> }`.
-    { provide: SentMessages, useClass: UntrackedSentMessages },
   ],
 })
 export class SesEventsModule {}

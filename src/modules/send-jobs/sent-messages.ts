@@ -1,0 +1,77 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { isUuid } from '../../common/http/parse-id.pipe';
+
+/** What an SES event says happened to a message. */
+export type MessageEventStatus = 'sent' | 'delivered' | 'bounced' | 'complained' | 'rejected' | 'opened' | 'clicked' | 'delayed' | 'failed';
+
+/** How an event names its message: our tags when SES carried them, else only the SES message id. */
+export interface SentMessageLookup {
+  /** The tenant named by our tag (verified to exist), if any. */
+  tenantId: string | null;
+  /** Our message row id from the `message_id` tag (or a flat event's message_id). */
+  messageId: string | null;
+  sesMessageId: string;
+}
+
+export interface SentMessageRef {
+  tenantId: string;
+  messageId: string;
+  sendJobId: string | null;
+}
+
+export interface MessageStatusChange {
+  status: MessageEventStatus;
+  email: string | null;
+  sesMessageId: string;
+  occurredAt: Date;
+}
+
+/**
+ * The per-recipient message rows SES events report on (SesEvents consumes this port; SendJobs owns the rows).
+ * Both calls run in the event's transaction; `markStatus` is idempotent and never moves a message back.
+ */
+export abstract class SentMessages {
+  abstract find(lookup: SentMessageLookup, manager: EntityManager): Promise<SentMessageRef | null>;
+  abstract markStatus(message: SentMessageRef, change: MessageStatusChange, manager: EntityManager): Promise<void>;
+}
+
+/** Statuses that prove SES accepted the message (anything it reports after accepting one). */
+const ACCEPTED: ReadonlySet<MessageEventStatus> = new Set(['sent', 'delivered', 'bounced', 'complained', 'opened', 'clicked', 'delayed']);
+
+/**
+ * SES events resolve messages whose fate a worker crash left open: a message still `sending` or `unknown` becomes
+ * `sent` once SES reports it accepted (Send, Delivery, …) or `failed` when SES rejected it. Settled messages
+ * (`sent`, `failed`, `skipped`) never change.
+ */
+@Injectable()
+export class SendJobSentMessages extends SentMessages {
+  async find(lookup: SentMessageLookup, manager: EntityManager): Promise<SentMessageRef | null> {
+    const rows: { id: string; tenant_id: string; send_job_id: string }[] = await manager.query(
+      `SELECT id, tenant_id, send_job_id FROM send_job_messages
+       WHERE (id = $1::uuid OR provider_message_id = $2) AND ($3::uuid IS NULL OR tenant_id = $3::uuid)
+       LIMIT 1`,
+      [isUuid(lookup.messageId) ? lookup.messageId : null, lookup.sesMessageId, lookup.tenantId],
+    );
+    const row = rows[0];
+    return row ? { tenantId: row.tenant_id, messageId: row.id, sendJobId: row.send_job_id } : null;
+  }
+
+  async markStatus(message: SentMessageRef, change: MessageStatusChange, manager: EntityManager): Promise<void> {
+    if (ACCEPTED.has(change.status)) {
+      await manager.query(
+        `UPDATE send_job_messages
+         SET status = 'sent', provider_message_id = COALESCE(provider_message_id, $2), sent_at = COALESCE(sent_at, $3),
+             reason = CASE WHEN status = 'unknown' THEN 'resolved_by_ses_event' ELSE reason END
+         WHERE id = $1 AND status IN ('sending', 'unknown')`,
+        [message.messageId, change.sesMessageId, change.occurredAt],
+      );
+    } else {
+      await manager.query(
+        `UPDATE send_job_messages SET status = 'failed', reason = $2
+         WHERE id = $1 AND status IN ('sending', 'unknown')`,
+        [message.messageId, `ses_${change.status}`],
+      );
+    }
+  }
+}
