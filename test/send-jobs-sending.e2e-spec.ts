@@ -82,12 +82,16 @@ describe('send jobs: sending through the ses transport to a local SES v2 peer', 
   it('rate limiter: slots spaced 1/rate apart per tenant, shared through Redis; 0 is unlimited', async () => {
     const limiter = t.app.get(SendRateLimiter);
     const waits: number[] = [];
-    for (let i = 0; i < 5; i++) waits.push(await limiter.reserve('tenant-rate-a', 1));
+    for (let i = 0; i < 5; i++) waits.push((await limiter.reserve('tenant-rate-a', 1))[0]);
     // Five reservations at 1/s: the fifth waits about four seconds, not zero (no burst of a second's quota).
     expect(waits[0]).toBeLessThan(50);
     for (let i = 1; i < 5; i++) expect(waits[i]).toBeGreaterThan(waits[i - 1] + 900);
-    expect(await limiter.reserve('tenant-rate-b', 1)).toBeLessThan(50);
-    expect(await limiter.reserve('tenant-rate-a', 0)).toBe(0);
+    expect((await limiter.reserve('tenant-rate-b', 1))[0]).toBeLessThan(50);
+    expect(await limiter.reserve('tenant-rate-a', 0, 2)).toEqual([0, 0]);
+    // several slots at once are consecutive: 1 s apart at 1/s, after the five above
+    const batch = await limiter.reserve('tenant-rate-c', 1, 3);
+    expect(batch[1] - batch[0]).toBeCloseTo(1000);
+    expect(batch[2] - batch[1]).toBeCloseTo(1000);
   });
 
   it('recovers after a Redis wipe: the scheduler re-enqueues due work from Postgres', async () => {

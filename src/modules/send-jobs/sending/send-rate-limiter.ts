@@ -10,9 +10,10 @@ const RESERVE_SLOT = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local interval = tonumber(ARGV[1])
+local count = tonumber(ARGV[2])
 local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
 if tat < now then tat = now end
-local nextTat = tat + interval
+local nextTat = tat + interval * count
 redis.call('SET', KEYS[1], nextTat, 'PX', math.ceil((nextTat - now) / 1000) + 1000)
 return tat - now
 `;
@@ -22,21 +23,20 @@ return tat - now
 export class SendRateLimiter {
   constructor(private readonly redis: RedisService) {}
 
-  /** Milliseconds to wait before sending one message at `perSecond` (0 = unlimited). */
-  async reserve(tenantId: string, perSecond: number): Promise<number> {
-    if (perSecond <= 0) return 0;
-    const waitMicros = (await this.redis.client.eval(
-      RESERVE_SLOT,
-      1,
-      this.redis.key('send-rate', tenantId),
-      Math.round(1_000_000 / perSecond),
-    )) as number;
-    return waitMicros / 1000;
+  /**
+   * Reserves `count` consecutive send slots at `perSecond` (0 = unlimited); returns the milliseconds until each
+   * slot, in order.
+   */
+  async reserve(tenantId: string, perSecond: number, count = 1): Promise<number[]> {
+    if (perSecond <= 0) return Array<number>(count).fill(0);
+    const interval = 1_000_000 / perSecond;
+    const waitMicros = (await this.redis.client.eval(RESERVE_SLOT, 1, this.redis.key('send-rate', tenantId), Math.round(interval), count)) as number;
+    return Array.from({ length: count }, (_, i) => (waitMicros + i * interval) / 1000);
   }
+}
 
-  /** Waits for the tenant's next send slot. */
-  async acquire(tenantId: string, perSecond: number): Promise<void> {
-    const wait = await this.reserve(tenantId, perSecond);
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-  }
+/** Sleeps until a slot `reserve` returned, measured from `reservedAt`. */
+export async function untilSlot(reservedAt: number, waitMs: number): Promise<void> {
+  const left = reservedAt + waitMs - Date.now();
+  if (left > 0) await new Promise((r) => setTimeout(r, left));
 }
