@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { IdempotencyModule } from '../../common/idempotency/idempotency.module';
 import { QUEUES } from '../../common/queue/queues';
+import { SubscribersModule } from '../subscribers/subscribers.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
 import { SendJobMessage } from './send-job-message.entity';
 import { SendJobMessagesRepository } from './send-job-messages.repository';
@@ -20,6 +21,7 @@ import { UnsubscribeService } from './unsubscribe/unsubscribe.service';
     BullModule.registerQueue({ name: QUEUES.sendJobs.name }),
     IdempotencyModule,
     WebhooksModule,
+    SubscribersModule,
   ],
   controllers: [SendJobsController, UnsubscribeController],
   providers: [

@@ -1,9 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { AppError } from '../../../common/errors/app-error';
 import { AppConfig } from '../../../config/app-config';
-import { EngineEvents } from '../../webhooks/engine-events';
+import { SuppressionList } from '../../subscribers/suppression-list.service';
 import { escapeHtml } from '../content/render';
 import { unsubscribeKey, UnsubscribeClaims, verifyUnsubscribeToken } from './unsubscribe-token';
 
@@ -14,8 +12,7 @@ export class UnsubscribeService {
 
   constructor(
     @Inject(AppConfig) config: AppConfig,
-    @InjectDataSource() private readonly db: DataSource,
-    private readonly events: EngineEvents,
+    private readonly memberships: SuppressionList,
   ) {
     this.key = unsubscribeKey(config.encryptionKey);
   }
@@ -31,29 +28,12 @@ export class UnsubscribeService {
   }
 
   /**
-   * Makes the membership `unsubscribed` and publishes `subscriber.unsubscribed` in one transaction.
-   * Idempotent: a repeated POST answers the same and publishes nothing more.
-   * Minimal SQL on the subscribers tables until the Subscribers module exports a membership service.
+   * Makes the membership `unsubscribed` and publishes `subscriber.unsubscribed` (Subscribers' SuppressionList does
+   * both in one transaction). Idempotent: a repeated POST answers the same and publishes nothing more.
    */
   async unsubscribe(token: string): Promise<{ status: 'unsubscribed' }> {
     const c = this.verify(token);
-    await this.db.transaction(async (manager) => {
-      const [rows] = (await manager.query(
-        `UPDATE list_memberships
-         SET status = 'unsubscribed', reason = 'one_click_unsubscribe', last_occurred_at = greatest(last_occurred_at, now()), updated_at = now()
-         WHERE tenant_id = $1 AND list_id = $2 AND subscriber_id = $3 AND status = 'active' RETURNING id`,
-        [c.tenantId, c.listId, c.subscriberId],
-      )) as [unknown[], number];
-      if (!rows.length) return;
-      await this.events.publish(
-        {
-          tenantId: c.tenantId,
-          type: 'subscriber.unsubscribed',
-          data: { list_id: c.listId, subscriber_id: c.subscriberId, send_job_id: c.sendJobId, source: 'one_click' },
-        },
-        manager,
-      );
-    });
+    await this.memberships.unsubscribe(c.tenantId, c.listId, c.subscriberId, 'one_click_unsubscribe');
     return { status: 'unsubscribed' };
   }
 
