@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { MetricsModule } from '../../common/metrics/metrics.module';
 import { RedisModule } from '../../common/redis/redis.module';
 import { Tenant } from '../tenants/tenant.entity';
 import { WebhooksModule } from '../webhooks/webhooks.module';
@@ -14,7 +15,7 @@ import { SendJobsModule } from './send-jobs.module';
 
 /** The sending side: processors, scheduler, transport, rate limiter. Loaded only when APP_ROLE runs workers. */
 @Module({
-  imports: [SendJobsModule, WebhooksModule, RedisModule, TypeOrmModule.forFeature([Tenant])],
+  imports: [SendJobsModule, WebhooksModule, RedisModule, MetricsModule, TypeOrmModule.forFeature([Tenant])],
   providers: [
     mailTransportProvider,
     SendRateLimiter,

@@ -12,6 +12,7 @@ import { composeEmail, retryDelayMs } from './compose-email';
 import { SendJobLifecycle } from './send-job-lifecycle';
 import { SendRateLimiter, untilSlot } from './send-rate-limiter';
 import { WorkerIdentity } from './worker-identity';
+import { Metrics } from '../../../common/metrics/metrics';
 
 /** A run job sends for this long, then yields its Bull slot (fairness across jobs); the scheduler re-adds it. */
 const RUN_BUDGET_MS = 60_000;
@@ -47,6 +48,7 @@ export class SendJobRunner {
     private readonly limiter: SendRateLimiter,
     private readonly transport: MailTransport,
     private readonly worker: WorkerIdentity,
+    private readonly metrics: Metrics,
   ) {
     this.tokenKey = unsubscribeKey(config.encryptionKey);
   }
@@ -97,6 +99,7 @@ export class SendJobRunner {
       return this.settleFailure(job, msg, e instanceof MailSendError ? e : new MailSendError('transient', String(e)));
     }
     await this.messages.markSent(msg.id, this.worker.id, providerMessageId);
+    this.metrics.emails.inc({ outcome: 'sent' });
     return 'continue';
   }
 
@@ -104,13 +107,16 @@ export class SendJobRunner {
     const attempts = msg.attempts ?? 1;
     if (err.kind === 'recipient') {
       await this.messages.markFailed(msg.id, this.worker.id, err.message);
+      this.metrics.emails.inc({ outcome: 'failed' });
       return 'continue';
     }
     if (err.kind === 'transient' && attempts >= MAX_TRANSIENT_ATTEMPTS) {
       await this.messages.markFailed(msg.id, this.worker.id, `gave up after ${attempts} attempts: ${err.message}`);
+      this.metrics.emails.inc({ outcome: 'failed' });
       return 'continue';
     }
     await this.messages.retryLater(msg.id, this.worker.id, retryDelayMs(attempts), err.message);
+    this.metrics.emails.inc({ outcome: `retry_${err.kind}` });
     if (err.kind === 'account') {
       this.logger.warn(`send job ${job.id}: provider stopped the account: ${err.message}`);
       await this.lifecycle.recordAccountStop(job.id, err.message);
