@@ -61,7 +61,14 @@ export class SendJobMessagesRepository {
    * in-progress claims and no claim succeeds after it. Members unsubscribed or suppressed since
    * materialisation are settled as `skipped` in the same statement.
    */
-  async claim(sendJobId: string, listId: string, tenantId: string, limit: number, workerId: string): Promise<ClaimedMessage[]> {
+  async claim(
+    sendJobId: string,
+    listId: string,
+    tenantId: string,
+    limit: number,
+    workerId: string,
+    afterId: string | null = null,
+  ): Promise<{ messages: ClaimedMessage[]; lastId: string | null }> {
     const result = await this.db.query(
       `WITH job AS (
          SELECT id FROM send_jobs
@@ -72,6 +79,9 @@ export class SendJobMessagesRepository {
          -- the literal send_job_id lets the planner walk ix_send_job_messages_job_status in id order
          WHERE m.send_job_id = $1 AND EXISTS (SELECT 1 FROM job)
            AND m.status = 'pending' AND (m.next_attempt_at IS NULL OR m.next_attempt_at <= now())
+           -- keyset start: the index keeps a dead 'pending' entry for every message already claimed until vacuum,
+           -- so walking from the lowest id each time made a job's claims O(n²)
+           AND ($6::uuid IS NULL OR m.id > $6::uuid)
          ORDER BY m.id LIMIT $4
          FOR UPDATE OF m SKIP LOCKED
        ), verdict AS (
@@ -93,9 +103,12 @@ export class SendJobMessagesRepository {
        FROM verdict v
        WHERE m.id = v.id
        RETURNING m.id, m.subscriber_id AS "subscriberId", m.email, m.status, m.attempts, v.preferences`,
-      [sendJobId, tenantId, listId, limit, workerId],
+      [sendJobId, tenantId, listId, limit, workerId, afterId],
     );
-    return updatedRows<ClaimedMessage & { status: string }>(result).filter((r) => r.status === 'sending');
+    const rows = updatedRows<ClaimedMessage & { status: string }>(result);
+    // uuid order is the order of the lower-case hex text, so the keyset position is the largest id taken
+    const lastId = rows.reduce<string | null>((max, r) => (max === null || r.id > max ? r.id : max), null);
+    return { messages: rows.filter((r) => r.status === 'sending'), lastId };
   }
 
   /**

@@ -71,12 +71,17 @@ export class SendJobRunner {
     // Rate-limited: reserve a few consecutive slots, wait for the first, claim that many, send each at its slot.
     // Fewer claim round trips at high rates; at most `size - 1` claimed messages wait a few slot intervals.
     const size = rate > 0 ? Math.min(UNLIMITED_BATCH, Math.max(1, Math.floor(rate / 50))) : UNLIMITED_BATCH;
+    let after: string | null = null; // keyset position: this lane's claims walk forward from its last one
     while (Date.now() < deadline) {
       const reservedAt = Date.now();
       const slots = await this.limiter.reserve(job.tenantId, rate, size);
       await untilSlot(reservedAt, slots[0]);
-      const batch = await this.messages.claim(job.id, job.listId, job.tenantId, size, this.worker.id);
-      if (!batch.length) return;
+      let claimed = await this.messages.claim(job.id, job.listId, job.tenantId, size, this.worker.id, after);
+      // Nothing ahead: look once from the start for messages put back behind the position (retries, released claims).
+      if (!claimed.lastId && after) claimed = await this.messages.claim(job.id, job.listId, job.tenantId, size, this.worker.id);
+      if (!claimed.lastId) return;
+      after = claimed.lastId;
+      const batch = claimed.messages;
       for (const [i, msg] of batch.entries()) {
         await untilSlot(reservedAt, slots[i]);
         if ((await this.sendOne(job, msg, from)) === 'stop') {
