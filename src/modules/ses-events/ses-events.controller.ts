@@ -6,7 +6,7 @@ import { BodyLimit } from '../../common/http/body-limit';
 import { RateLimit } from '../../common/rate-limit/rate-limit.guard';
 import { Page } from '../../common/pagination/cursor';
 import { DeliverabilityResponse, ListSesEventsQuery, SesEventDto, SesEventPage, SesEventResponse, SesWebhookResponse } from './ses-events.dto';
-import { ErrorResponse } from '../subscribers/subscribers.dto';
+import { ErrorResponse } from '../../common/errors/error-response.dto';
 import { SesEventsReportService } from './ses-events-report.service';
 import { SesEventsService } from './ses-events.service';
 import { SesInbound, SesInput, SesSignatureGuard } from './ses-inbound';

@@ -9,11 +9,12 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { SignedBy } from '../../common/auth/auth.decorators';
+import { ErrorResponse } from '../../common/errors/error-response.dto';
 import { ValidationStatus } from '../../common/errors/validation-status.decorator';
 import { BodyLimit, MAX_BODY_BYTES } from '../../common/http/body-limit';
 import { FullSyncService } from './full-sync.service';
 import { CallingClient, MemberCenterCaller, MemberCenterGuard } from './member-center.guard';
-import { ErrorResponse, FullSyncBatchDto, FullSyncBatchResult, SubscriptionEventDto, SubscriptionEventResult } from './subscribers.dto';
+import { FullSyncBatchDto, FullSyncBatchResult, SubscriptionEventDto, SubscriptionEventResult } from './subscribers.dto';
 import { SubscriptionEventsService } from './subscription-events.service';
 
 /** Member Center's signed webhooks (DESIGN "Member Center webhooks"). */

@@ -2,11 +2,11 @@ import { Controller, Delete, Get, HttpCode, Param, Query } from '@nestjs/common'
 import { ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentPrincipal, TenantId } from '../../common/auth/auth.decorators';
 import { Principal } from '../../common/auth/principal';
+import { ErrorResponse } from '../../common/errors/error-response.dto';
 import { ValidationStatus } from '../../common/errors/validation-status.decorator';
 import { ParseIdPipe } from '../../common/http/parse-id.pipe';
 import { PageQueryDto } from '../../common/pagination/cursor';
 import {
-  ErrorResponse,
   FullSyncResponse,
   ListPage,
   MemberPage,

@@ -174,15 +174,3 @@ export class SuppressionPage {
   @ApiProperty({ type: [SuppressionResponse] }) data!: SuppressionResponse[];
   @ApiProperty({ nullable: true, type: String }) next_cursor!: string | null;
 }
-
-/** Seed 000 `ErrorResponse`: the fields of the problem body that seed names (the filter writes more). */
-@ApiSchema({ name: 'ErrorResponse' })
-export class ErrorResponse {
-  @ApiProperty({ example: 'unauthorized' }) error!: string;
-  @ApiPropertyOptional() message?: string;
-  @ApiPropertyOptional({ example: 'bad_signature' }) reason?: string;
-  @ApiPropertyOptional() request_id?: string;
-  @ApiPropertyOptional() status?: number;
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } })
-  errors?: Record<string, string[]>;
-}

@@ -1,0 +1,13 @@
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
+
+/** Seed 000 `ErrorResponse`: the fields of the problem body that seed names (the filter writes more). */
+@ApiSchema({ name: 'ErrorResponse' })
+export class ErrorResponse {
+  @ApiProperty({ example: 'unauthorized' }) error!: string;
+  @ApiPropertyOptional() message?: string;
+  @ApiPropertyOptional({ example: 'bad_signature' }) reason?: string;
+  @ApiPropertyOptional() request_id?: string;
+  @ApiPropertyOptional() status?: number;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } })
+  errors?: Record<string, string[]>;
+}
