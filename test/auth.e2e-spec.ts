@@ -117,9 +117,23 @@ describe('authentication and authorisation', () => {
       expectProblem(await request(t.url).post('/v1/probe').set(bearer(k)).send({ name: 'x' }), 401, 'unauthorized', 'invalid_api_key');
     });
 
-    it('stops working once revoked', async () => {
-      await request(t.url).delete(`/api/tenants/${a.id}/api-keys/${keyId}`).set(bearer(adminToken())).expect(204);
-      expectProblem(await request(t.url).post('/v1/probe').set(bearer(key)).send({ name: 'x' }), 401, 'unauthorized', 'invalid_api_key');
+    it('stops working once revoked, at once in every process (resolved keys are cached)', async () => {
+      const other = await createTestApp({ shareWith: t, env: { APP_ROLE: 'api' }, imports: [ProbeModule] });
+      try {
+        // Both processes have resolved (and cached) the key before the revoke.
+        for (const app of [t, other]) expect((await request(app.url).post('/v1/probe').set(bearer(key)).send({ name: 'x' })).status).toBe(202);
+        await request(t.url).delete(`/api/tenants/${a.id}/api-keys/${keyId}`).set(bearer(adminToken())).expect(204);
+        expectProblem(await request(t.url).post('/v1/probe').set(bearer(key)).send({ name: 'x' }), 401, 'unauthorized', 'invalid_api_key');
+        // The other process hears the revoke through Redis pub/sub (delivery is asynchronous: allow it a moment).
+        let status = 0;
+        for (let i = 0; i < 50 && status !== 401; i++) {
+          status = (await request(other.url).post('/v1/probe').set(bearer(key)).send({ name: 'x' })).status;
+          if (status !== 401) await new Promise((r) => setTimeout(r, 20));
+        }
+        expect(status).toBe(401);
+      } finally {
+        await other.close();
+      }
       expectProblem(await request(t.url).delete(`/api/tenants/${b.id}/api-keys/${keyId}`).set(bearer(adminToken())), 404, 'not_found');
     });
   });

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, IsNull, MoreThan, Repository } from 'typeorm';
+import { ApiKeyCache } from './api-key-cache';
 import { ApiKeyResolver } from '../../common/auth/credential-resolver';
 import { Principal, Role } from '../../common/auth/principal';
 import { newWebhookSecret, randomToken, SecretBox, sha256Hex, safeEqual } from '../../common/crypto/secrets';
@@ -50,6 +51,7 @@ export class CredentialsService extends ApiKeyResolver {
     private readonly config: AppConfig,
     private readonly tenants: TenantsService,
     private readonly dataSource: DataSource,
+    private readonly keyCache: ApiKeyCache,
     @InjectRepository(ApiKey) private readonly apiKeys: Repository<ApiKey>,
     @InjectRepository(OAuthClient) private readonly oauthClients: Repository<OAuthClient>,
     @InjectRepository(MemberCenterClient) private readonly mcClients: Repository<MemberCenterClient>,
@@ -79,12 +81,15 @@ export class CredentialsService extends ApiKeyResolver {
   async revokeApiKey(tenantId: string, keyId: string): Promise<void> {
     const result = await this.apiKeys.update({ id: keyId, tenantId, revokedAt: IsNull() }, { revokedAt: new Date() });
     if (!result.affected) throw AppError.notFound('API key');
+    await this.keyCache.clear();
   }
 
   override async resolve(key: string): Promise<Principal | null> {
-    const row = await this.apiKeys.findOneBy({ keyHash: sha256Hex(key), revokedAt: IsNull() });
-    if (!row) return null;
-    return { kind: 'api_key', subject: row.id, tenantId: row.tenantId, roles: ['editor'] };
+    const keyHash = sha256Hex(key);
+    return this.keyCache.get(keyHash, async () => {
+      const row = await this.apiKeys.findOneBy({ keyHash, revokedAt: IsNull() });
+      return row && { kind: 'api_key', subject: row.id, tenantId: row.tenantId, roles: ['editor'] };
+    });
   }
 
   // --- OAuth clients ----------------------------------------------------------------------------
