@@ -5,7 +5,7 @@ import { AppError } from '../../common/errors/app-error';
 import { Page, paginate } from '../../common/pagination/cursor';
 import { WebhookDelivery } from './entities/webhook-delivery.entity';
 import { WebhookEvent } from './entities/webhook-event.entity';
-import { EventFanOut } from './fan-out';
+import { EventFanOut, WrittenEvent } from './fan-out';
 import { CreateEventDto, DeliveriesSummary, EventResponse, ListEventsQueryDto } from './webhooks.dto';
 
 /** Largest serialized payload an event may carry. */
@@ -13,7 +13,7 @@ export const MAX_EVENT_PAYLOAD_BYTES = 256 * 1024;
 
 const EMPTY_SUMMARY: DeliveriesSummary = { total: 0, succeeded: 0, failed: 0, pending: 0 };
 
-function toEventResponse(e: WebhookEvent, summary: DeliveriesSummary = EMPTY_SUMMARY): EventResponse {
+function toEventResponse(e: WrittenEvent['event'], summary: DeliveriesSummary = EMPTY_SUMMARY): EventResponse {
   return {
     id: e.id,
     type: e.type,

@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { WebhookDelivery } from './entities/webhook-delivery.entity';
+import { v7 as uuidv7 } from 'uuid';
+import { Batcher } from '../../common/batching/batcher';
 import { WebhookEvent } from './entities/webhook-event.entity';
-import { WebhookSubscription } from './entities/webhook-subscription.entity';
 import { matchesEventFilter } from './event-filter';
 import { DeliveryProducer } from './delivery.producer';
 
@@ -15,51 +15,56 @@ export interface NewEvent {
   source?: string;
 }
 
+/** The stored event as the API shows it, and the deliveries written for it. */
+export interface WrittenEvent {
+  event: Pick<WebhookEvent, 'id' | 'tenantId' | 'type' | 'payload' | 'idempotencyKey' | 'sourceIp' | 'createdAt'>;
+  deliveryIds: string[];
+}
+
+/** Events written per statement, and statements in flight (the pool has 10 connections). */
+const BATCH = { maxBatch: 200, maxConcurrent: 4 };
+
+// One statement writes every event of a batch and one pending delivery per matching subscription, so an event
+// and its deliveries exist together or not at all, without a BEGIN/COMMIT round trip pair.
+const INSERT_EVENTS_AND_DELIVERIES = `
+  WITH e AS (
+    INSERT INTO webhook_events (id, tenant_id, type, payload, idempotency_key, source_ip, source)
+    SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::jsonb[], $5::text[], $6::text[], $7::text[])
+    RETURNING id, created_at
+  ), d AS (
+    INSERT INTO webhook_deliveries (id, tenant_id, event_id, subscription_id, status, next_attempt_at)
+    SELECT id, tenant_id, event_id, subscription_id, 'pending', now()
+      FROM unnest($8::uuid[], $9::uuid[], $10::uuid[], $11::uuid[]) AS t(id, tenant_id, event_id, subscription_id)
+  )
+  SELECT id, created_at FROM e`;
+
 /**
  * The one path every event takes: the event row and one pending delivery per matching active subscription,
- * written with the given transaction's manager; enqueueing happens after commit (never inside the transaction,
- * so a job can never run before its row exists). A failed enqueue loses nothing: the reconciler sends due rows.
+ * written in one statement (in the caller's transaction when given one); enqueueing happens after commit, never
+ * inside the transaction, so a job can never run before its row exists. A failed enqueue loses nothing: the
+ * reconciler sends due rows. Events published on their own are batched with concurrent ones (group commit).
  */
 @Injectable()
 export class EventFanOut {
   private readonly logger = new Logger(EventFanOut.name);
+  private readonly batcher: Batcher<NewEvent, WrittenEvent>;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly producer: DeliveryProducer,
-  ) {}
-
-  /** Writes the rows in `manager`'s transaction; returns the event and the delivery ids to enqueue after commit. */
-  async write(manager: EntityManager, input: NewEvent): Promise<{ event: WebhookEvent; deliveryIds: string[] }> {
-    const event = await manager.save(
-      manager.create(WebhookEvent, {
-        tenantId: input.tenantId,
-        type: input.type,
-        payload: input.payload,
-        idempotencyKey: input.idempotencyKey ?? null,
-        sourceIp: input.sourceIp ?? null,
-        source: input.source ?? 'api',
-        attributes: null,
-      }),
-    );
-    const subscriptions = await manager.find(WebhookSubscription, {
-      where: { tenantId: input.tenantId, state: 'active' },
-      select: { id: true, eventFilter: true },
-    });
-    const matching = subscriptions.filter((s) => matchesEventFilter(s.eventFilter, input.type));
-    if (!matching.length) return { event, deliveryIds: [] };
-    const now = new Date();
-    const deliveries = await manager.save(
-      matching.map((s) =>
-        manager.create(WebhookDelivery, { tenantId: input.tenantId, eventId: event.id, subscriptionId: s.id, status: 'pending', nextAttemptAt: now }),
-      ),
-    );
-    return { event, deliveryIds: deliveries.map((d) => d.id) };
+  ) {
+    this.batcher = new Batcher((inputs) => this.writeMany(this.dataSource.manager, inputs), BATCH);
   }
 
-  /** Its own transaction, then enqueue. */
-  async publish(input: NewEvent): Promise<{ event: WebhookEvent; deliveryIds: string[] }> {
-    const written = await this.dataSource.transaction((m) => this.write(m, input));
+  /** Writes the rows in `manager`'s transaction; returns the event and the delivery ids to enqueue after commit. */
+  async write(manager: EntityManager, input: NewEvent): Promise<WrittenEvent> {
+    const [written] = await this.writeMany(manager, [input]);
+    return written;
+  }
+
+  /** Committed (with concurrent events, in one statement), then enqueued. */
+  async publish(input: NewEvent): Promise<WrittenEvent> {
+    const written = await this.batcher.run(input);
     await this.enqueue(written.deliveryIds);
     return written;
   }
@@ -71,5 +76,39 @@ export class EventFanOut {
     } catch (e) {
       this.logger.warn(`enqueue of ${deliveryIds.length} deliveries failed, the reconciler will send them: ${(e as Error).message}`);
     }
+  }
+
+  private async writeMany(manager: EntityManager, inputs: NewEvent[]): Promise<WrittenEvent[]> {
+    const subscriptions: { id: string; tenant_id: string; event_filter: string }[] = await manager.query(
+      `SELECT id, tenant_id, event_filter FROM webhook_subscriptions WHERE tenant_id = ANY($1::uuid[]) AND state = 'active'`,
+      [[...new Set(inputs.map((i) => i.tenantId))]],
+    );
+    const events = inputs.map((input) => {
+      const id = uuidv7();
+      const targets = subscriptions.filter((s) => s.tenant_id === input.tenantId && matchesEventFilter(s.event_filter, input.type));
+      return { ...input, id, deliveries: targets.map((s) => ({ id: uuidv7(), tenantId: input.tenantId, eventId: id, subscriptionId: s.id })) };
+    });
+    const deliveries = events.flatMap((e) => e.deliveries);
+    const rows: { id: string; created_at: Date }[] = await manager.query(INSERT_EVENTS_AND_DELIVERIES, [
+      events.map((e) => e.id),
+      events.map((e) => e.tenantId),
+      events.map((e) => e.type),
+      events.map((e) => JSON.stringify(e.payload)),
+      events.map((e) => e.idempotencyKey ?? null),
+      events.map((e) => e.sourceIp ?? null),
+      events.map((e) => e.source ?? 'api'),
+      deliveries.map((d) => d.id),
+      deliveries.map((d) => d.tenantId),
+      deliveries.map((d) => d.eventId),
+      deliveries.map((d) => d.subscriptionId),
+    ]);
+    const createdAt = new Map(rows.map((r) => [r.id, r.created_at]));
+    return events.map((e) => ({
+      event: {
+        id: e.id, tenantId: e.tenantId, type: e.type, payload: e.payload,
+        idempotencyKey: e.idempotencyKey ?? null, sourceIp: e.sourceIp ?? null, createdAt: createdAt.get(e.id) as Date,
+      },
+      deliveryIds: e.deliveries.map((d) => d.id),
+    }));
   }
 }
