@@ -42,18 +42,24 @@ const INSERT_EVENTS_AND_DELIVERIES = `
  * The one path every event takes: the event row and one pending delivery per matching active subscription,
  * written in one statement (in the caller's transaction when given one); enqueueing happens after commit, never
  * inside the transaction, so a job can never run before its row exists. A failed enqueue loses nothing: the
- * reconciler sends due rows. Events published on their own are batched with concurrent ones (group commit).
+ * reconciler sends due rows. Events published on their own are batched with concurrent ones (group commit), and
+ * so are enqueues (one Redis round trip for many jobs).
  */
 @Injectable()
 export class EventFanOut {
   private readonly logger = new Logger(EventFanOut.name);
-  private readonly batcher: Batcher<NewEvent, WrittenEvent>;
+  private readonly writes: Batcher<NewEvent, WrittenEvent>;
+  private readonly enqueues: Batcher<string[], undefined>;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly producer: DeliveryProducer,
   ) {
-    this.batcher = new Batcher((inputs) => this.writeMany(this.dataSource.manager, inputs), BATCH);
+    this.writes = new Batcher((inputs) => this.writeMany(this.dataSource.manager, inputs), BATCH);
+    this.enqueues = new Batcher(async (lists) => {
+      await this.producer.enqueueFirstAttempts(lists.flat());
+      return lists.map(() => undefined);
+    }, BATCH);
   }
 
   /** Writes the rows in `manager`'s transaction; returns the event and the delivery ids to enqueue after commit. */
@@ -64,7 +70,7 @@ export class EventFanOut {
 
   /** Committed (with concurrent events, in one statement), then enqueued. */
   async publish(input: NewEvent): Promise<WrittenEvent> {
-    const written = await this.batcher.run(input);
+    const written = await this.writes.run(input);
     await this.enqueue(written.deliveryIds);
     return written;
   }
@@ -72,7 +78,7 @@ export class EventFanOut {
   /** Best effort: on failure the rows stay pending and due, and the reconciler enqueues them. */
   async enqueue(deliveryIds: string[]): Promise<void> {
     try {
-      await this.producer.enqueueFirstAttempts(deliveryIds);
+      if (deliveryIds.length) await this.enqueues.run(deliveryIds);
     } catch (e) {
       this.logger.warn(`enqueue of ${deliveryIds.length} deliveries failed, the reconciler will send them: ${(e as Error).message}`);
     }
