@@ -1,10 +1,9 @@
 /**
  * `npm run bench -- webhooks`: (a) end-to-end deliveries/s for 20,000 events × 1 subscription vs a bare undici
- * POST loop with the same concurrency to the same receiver; (b) `POST /v1/events` latency at a fixed 1,000
- * events/s for 30 s vs a bare Fastify hello route. The engine, the receiver and the hello route run as separate
- * processes so the load generator never shares an event loop with what it measures.
+ * POST loop with the same concurrency to the same receiver; (b) `POST /v1/events` latency at an even 1,000
+ * events/s for 30 s (open loop, bench/_load.ts) vs a bare Fastify hello route. The engine, the receiver and the
+ * hello route run as separate processes so the load generator never shares an event loop with what it measures.
  */
-import autocannon from 'autocannon';
 import { ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
@@ -13,6 +12,7 @@ import Redis from 'ioredis';
 import { Client } from 'pg';
 import { Pool } from 'undici';
 import { signToken } from '../src/common/auth/token-issuer';
+import { fixedRate, FixedRateResult } from './_load';
 
 const EVENTS = Number(process.env.BENCH_WEBHOOK_EVENTS ?? 20_000);
 /** In-flight deliveries: the per-subscription cap, and the ceiling loop's concurrency. */
@@ -165,12 +165,9 @@ async function engineThroughput(base: string, key: string, receiver: Peer): Prom
   return { perSecond: stats.count / ((stats.last - started) / 1000), ingestPerSecond: EVENTS / ingestSeconds };
 }
 
-async function latency(url: string, headers: Record<string, string>, body: (i: number) => string): Promise<autocannon.Result> {
-  let i = 0;
-  return autocannon({
-    url, method: 'POST', connections: 50, overallRate: RATE, duration: DURATION_S, headers: { ...headers, 'content-type': 'application/json' },
-    requests: [{ setupRequest: (req) => ({ ...req, body: body(i++) }) }],
-  });
+/** POSTs at an even RATE per second for DURATION_S seconds (open loop: latency counts from each request's due time). */
+function latency(url: string, path: string, headers: Record<string, string>, body: (i: number) => string): Promise<FixedRateResult> {
+  return fixedRate({ url, path, rate: RATE, durationS: DURATION_S, headers, body });
 }
 
 export async function run(): Promise<void> {
@@ -193,13 +190,14 @@ export async function run(): Promise<void> {
     console.log(`  engine, first ingest → last receipt: ${engineRun.perSecond.toFixed(0)} deliveries/s (ingest alone ${engineRun.ingestPerSecond.toFixed(0)} events/s)`);
     console.log(`  ratio: ${(engineRun.perSecond / ceiling).toFixed(2)} × ceiling (target ≥ 0.25)`);
 
-    console.log(`(b) POST /v1/events at ${RATE}/s for ${DURATION_S} s (autocannon) vs a bare Fastify hello route`);
-    const helloRes = await latency(`http://127.0.0.1:${hello.port}/hello`, {}, () => '{}');
-    const ingest = await latency(`${base}/v1/events`, { authorization: `Bearer ${key}` }, (i) => JSON.stringify({ type: 'bench.latency', payload: { i } }));
+    console.log(`(b) POST /v1/events at an even ${RATE}/s for ${DURATION_S} s (open loop, latency from each request's due time) vs a bare Fastify hello route`);
+    const helloRes = await latency(`http://127.0.0.1:${hello.port}`, '/hello', {}, () => '{}');
+    const ingest = await latency(base, '/v1/events', { authorization: `Bearer ${key}` }, (i) => JSON.stringify({ type: 'bench.latency', payload: { i } }));
     for (const [name, r] of [['hello', helloRes], ['events', ingest]] as const) {
-      console.log(`  ${name.padEnd(6)} p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  req ${r.requests.total}  errors ${r.errors}  non-2xx ${r.non2xx}`);
+      const ms = (v: number) => `${v.toFixed(1)} ms`;
+      console.log(`  ${name.padEnd(6)} p50 ${ms(r.p50)}  p90 ${ms(r.p90)}  p99 ${ms(r.p99)}  max ${ms(r.max)}  sent ${r.sent}  2xx ${r.ok}  non-2xx ${r.non2xx}  errors ${r.errors}  (${r.achieved.toFixed(0)}/s)`);
     }
-    console.log(`  p99 events / hello: ${(ingest.latency.p99 / Math.max(1, helloRes.latency.p99)).toFixed(1)}× (target p99 ≤ 50 ms, 0 errors)`);
+    console.log(`  p99 events / hello: ${(ingest.p99 / Math.max(1, helloRes.p99)).toFixed(1)}× (target p99 ≤ 50 ms, 0 errors)`);
   } finally {
     for (const child of children) child.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 1000));
