@@ -1,26 +1,42 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
 import { Metrics } from '../../common/metrics/metrics';
 import { OutboundResponse, SafeHttpClient } from '../../common/outbound/safe-http';
 import { AppConfig } from '../../config/app-config';
 import { deliveryHeaders } from '../webhooks/delivery-request';
 import { DeliveryAttemptJob, DeliveryProducer } from '../webhooks/delivery.producer';
-import { WebhookDeliveryAttempt } from '../webhooks/entities/webhook-delivery-attempt.entity';
 import { WebhookDelivery } from '../webhooks/entities/webhook-delivery.entity';
-import { WebhookEvent } from '../webhooks/entities/webhook-event.entity';
-import { WebhookSubscription } from '../webhooks/entities/webhook-subscription.entity';
 import { eventEnvelope, signDelivery } from '../webhooks/signing';
 import { SubscriptionSecrets } from '../webhooks/subscription-secrets';
+import { DeliveryResponse } from './deliveries.dto';
 import { toDeliveryResponse } from './deliveries.service';
+import { DeliveryEvent, DeliverySettlement, DeliveryStore, LoadedDelivery, SubscriptionEffect } from './delivery-store';
 import { DeliveryUpdates } from './delivery-updates';
 import { InFlightLimiter } from './in-flight';
 import { AttemptOutcome, decideOutcome } from './retry-policy';
 
 /** The message id and raw body: an event's envelope, or a one-off delivery's own body. */
-function requestBody(d: WebhookDelivery, event: WebhookEvent | null): { messageId: string; body: string } {
+function requestBody(d: WebhookDelivery, event: DeliveryEvent | null): { messageId: string; body: string } {
   if (!event) return { messageId: d.id, body: JSON.stringify(d.body ?? {}) };
   return { messageId: event.id, body: eventEnvelope(event) };
+}
+
+/** The delivery's columns after attempt `attempt` ended in `outcome`. */
+export function settlement(attempt: number, res: OutboundResponse, outcome: AttemptOutcome, now: Date): DeliverySettlement {
+  return {
+    attemptsMade: attempt,
+    finalStatusCode: res.status,
+    status: outcome.kind === 'success' ? 'success' : outcome.kind === 'retry' ? 'failed' : 'dead',
+    nextAttemptAt: outcome.kind === 'retry' ? new Date(now.getTime() + outcome.delayMs) : null,
+    completedAt: outcome.kind === 'retry' ? null : now,
+    deadReason: outcome.kind === 'dead' ? outcome.reason : null,
+  };
+}
+
+/** consecutive_failures counts dead deliveries; 410 Gone (`gone`) or reaching the threshold disables the endpoint. */
+export function subscriptionEffect(outcome: AttemptOutcome): SubscriptionEffect {
+  if (outcome.kind === 'success') return 'success';
+  if (outcome.kind === 'dead') return outcome.disableSubscription ? 'gone' : 'dead';
+  return null;
 }
 
 /** Thrown to let Bull run the job again shortly (the subscription is at its in-flight cap); not an attempt. */
@@ -30,17 +46,15 @@ type Settled = 'sent' | 'stale' | 'dead';
 
 /**
  * Performs one attempt of one delivery: sign, POST through the safe client, record the attempt, then settle the
- * row (success / retry scheduled / dead) and the subscription's failure count in one transaction.
+ * row (success / retry scheduled / dead) and the subscription's failure count in one statement. Loading and
+ * recording are group-committed with concurrent attempts (DeliveryStore).
  */
 @Injectable()
 export class DeliveryAttemptRunner {
   private readonly logger = new Logger(DeliveryAttemptRunner.name);
 
   constructor(
-    @InjectRepository(WebhookDelivery) private readonly deliveries: Repository<WebhookDelivery>,
-    @InjectRepository(WebhookSubscription) private readonly subscriptions: Repository<WebhookSubscription>,
-    @InjectRepository(WebhookEvent) private readonly events: Repository<WebhookEvent>,
-    private readonly dataSource: DataSource,
+    private readonly store: DeliveryStore,
     private readonly secrets: SubscriptionSecrets,
     private readonly http: SafeHttpClient,
     private readonly producer: DeliveryProducer,
@@ -51,14 +65,11 @@ export class DeliveryAttemptRunner {
   ) {}
 
   async run({ deliveryId, attempt }: DeliveryAttemptJob): Promise<Settled> {
-    const delivery = await this.deliveries.findOneBy({ id: deliveryId });
+    const loaded = await this.store.load(deliveryId);
     // A job for an attempt already made (a re-add raced a settle) or a settled row does nothing.
-    if (!delivery || !['pending', 'failed'].includes(delivery.status) || delivery.attemptsMade + 1 !== attempt) return 'stale';
+    if (!loaded || !['pending', 'failed'].includes(loaded.delivery.status) || loaded.delivery.attemptsMade + 1 !== attempt) return 'stale';
+    const { delivery, sub } = loaded;
 
-    const [sub, event] = await Promise.all([
-      delivery.subscriptionId ? this.subscriptions.findOneBy({ id: delivery.subscriptionId }) : null,
-      delivery.eventId ? this.events.findOneBy({ id: delivery.eventId }) : null,
-    ]);
     if (delivery.subscriptionId && sub?.state !== 'active') {
       await this.settleWithoutAttempt(delivery, sub ? `subscription_${sub.state}` : 'subscription_deleted');
       return 'dead';
@@ -78,99 +89,60 @@ export class DeliveryAttemptRunner {
     const holder = `${deliveryId}:${attempt}`;
     const lane = sub?.id ?? deliveryId;
     if (!(await this.inFlight.acquire(lane, holder))) throw new DeliveryDeferred(`subscription ${lane} is at its in-flight cap`);
-    let res: OutboundResponse;
-    let signature: { webhook: string; x: string; url: string };
+    // The slot is held until the attempt is recorded, so its release and the SSE publish share one Redis round trip.
+    const release = (update?: DeliveryResponse) =>
+      this.inFlight.release(lane, holder, update && ((p) => this.updates.publishIn(p, delivery.tenantId, update)));
+    let settled: WebhookDelivery | null;
     try {
-      const { messageId, body } = requestBody(delivery, event);
-      const timestamp = Math.floor(Date.now() / 1000);
-      const signed = signDelivery(secrets, messageId, timestamp, body);
-      const url = delivery.targetUrl ?? sub?.url ?? '';
-      signature = { webhook: signed.webhookSignature, x: signed.xWebhookSignature, url };
-      res = await this.http.post({ url, body, headers: deliveryHeaders(messageId, timestamp, signed, sub?.headers) });
-    } finally {
-      await this.inFlight.release(lane, holder);
+      settled = await this.attemptOnce(loaded, secrets, attempt);
+    } catch (e) {
+      await release();
+      throw e;
     }
+    await release(settled ? toDeliveryResponse(settled) : undefined);
+    if (!settled) return 'stale';
+    return settled.status === 'dead' ? 'dead' : 'sent';
+  }
+
+  /** Signs, POSTs and records the attempt; the settled row, or null when this attempt was already recorded. */
+  private async attemptOnce({ delivery, sub, event }: LoadedDelivery, secrets: string[], attempt: number): Promise<WebhookDelivery | null> {
+    const { messageId, body } = requestBody(delivery, event);
+    const timestamp = Math.floor(Date.now() / 1000);
+    const signed = signDelivery(secrets, messageId, timestamp, body);
+    const url = delivery.targetUrl ?? sub?.url ?? '';
+    const res = await this.http.post({ url, body, headers: deliveryHeaders(messageId, timestamp, signed, sub?.headers) });
 
     const schedule = delivery.retrySchedule ?? this.config.WEBHOOK_RETRY_SCHEDULE_SECONDS;
     const outcome = decideOutcome({ status: res.status, errorCode: res.errorCode, retryAfter: res.headers?.['retry-after'] }, attempt, schedule);
-    const recorded = await this.record(delivery, sub, attempt, res, signature, outcome);
-    if (!recorded) return 'stale';
+    const state = settlement(attempt, res, outcome, new Date());
+    const recorded = await this.store.record({
+      deliveryId: delivery.id,
+      subscriptionId: sub?.id ?? null,
+      attempt: {
+        requestSignature: signed.xWebhookSignature,
+        webhookSignature: signed.webhookSignature,
+        url,
+        responseStatus: res.status,
+        responseHeaders: res.headers,
+        responseBodySnippet: res.body,
+        latencyMs: res.latencyMs,
+        errorCode: res.errorCode ?? (outcome.kind === 'dead' && outcome.reason === 'redirect_refused' ? 'redirect_refused' : null),
+        errorDetail: res.errorDetail,
+      },
+      settlement: state,
+      effect: subscriptionEffect(outcome),
+    });
+    if (!recorded) return null;
     this.recordMetric(outcome.kind);
     if (outcome.kind === 'retry') await this.producer.enqueue(delivery.id, attempt + 1, outcome.delayMs).catch(() => undefined);
-    await this.updates.publish(delivery.tenantId, toDeliveryResponse(recorded));
-    return outcome.kind === 'dead' ? 'dead' : 'sent';
-  }
-
-  /** Attempt row + delivery + subscription in one transaction; null when this attempt was already recorded. */
-  private async record(
-    delivery: WebhookDelivery,
-    sub: WebhookSubscription | null,
-    attempt: number,
-    res: OutboundResponse,
-    signature: { webhook: string; x: string; url: string },
-    outcome: AttemptOutcome,
-  ): Promise<WebhookDelivery | null> {
-    const now = new Date();
-    return this.dataSource.transaction(async (m) => {
-      // No fsync wait: a crash can lose only this commit, which leaves the row due, so the reconciler re-sends it —
-      // the at-least-once contract every receiver already handles (webhook-id is stable for dedup).
-      await m.query('SET LOCAL synchronous_commit = off');
-      const inserted = await m
-        .createQueryBuilder()
-        .insert()
-        .into(WebhookDeliveryAttempt)
-        .values(m.create(WebhookDeliveryAttempt, {
-          deliveryId: delivery.id,
-          attemptNumber: attempt,
-          requestSignature: signature.x,
-          webhookSignature: signature.webhook,
-          url: signature.url,
-          responseStatus: res.status,
-          responseHeaders: res.headers,
-          responseBodySnippet: res.body,
-          latencyMs: res.latencyMs,
-          errorCode: res.errorCode ?? (outcome.kind === 'dead' && outcome.reason === 'redirect_refused' ? 'redirect_refused' : null),
-          errorDetail: res.errorDetail,
-        }))
-        .orIgnore()
-        .execute();
-      if (!inserted.identifiers.length || !inserted.identifiers[0]) return null;
-
-      Object.assign(delivery, {
-        attemptsMade: attempt,
-        finalStatusCode: res.status,
-        status: outcome.kind === 'success' ? 'success' : outcome.kind === 'retry' ? 'failed' : 'dead',
-        nextAttemptAt: outcome.kind === 'retry' ? new Date(now.getTime() + outcome.delayMs) : null,
-        completedAt: outcome.kind === 'retry' ? null : now,
-        deadReason: outcome.kind === 'dead' ? outcome.reason : null,
-      });
-      await m.update(WebhookDelivery, { id: delivery.id }, {
-        attemptsMade: delivery.attemptsMade, finalStatusCode: delivery.finalStatusCode, status: delivery.status,
-        nextAttemptAt: delivery.nextAttemptAt, completedAt: delivery.completedAt, deadReason: delivery.deadReason,
-      });
-      if (sub && outcome.kind === 'success') {
-        await m.query('UPDATE webhook_subscriptions SET consecutive_failures = 0 WHERE id = $1 AND consecutive_failures <> 0', [sub.id]);
-      }
-      if (sub && outcome.kind === 'dead') {
-        // consecutive_failures counts dead deliveries; 410 Gone or reaching the threshold disables the endpoint.
-        await m.query(
-          `UPDATE webhook_subscriptions
-              SET consecutive_failures = consecutive_failures + 1,
-                  state = CASE WHEN $2 OR consecutive_failures + 1 >= $3 THEN 'disabled' ELSE state END,
-                  disabled_at = CASE WHEN $2 OR consecutive_failures + 1 >= $3 THEN now() ELSE disabled_at END,
-                  updated_at = now()
-            WHERE id = $1`,
-          [sub.id, outcome.disableSubscription, this.config.WEBHOOK_DISABLE_AFTER_FAILURES],
-        );
-      }
-      return delivery;
-    });
+    return Object.assign(delivery, state);
   }
 
   /** Dead without an attempt (paused/disabled/deleted subscription, unreadable secret): replayable, not counted. */
   private async settleWithoutAttempt(delivery: WebhookDelivery, reason: string): Promise<void> {
-    Object.assign(delivery, { status: 'dead', deadReason: reason, nextAttemptAt: null, completedAt: new Date() });
-    await this.deliveries.update({ id: delivery.id }, { status: 'dead', deadReason: reason, nextAttemptAt: null, completedAt: delivery.completedAt });
+    const completedAt = new Date();
+    await this.store.settleWithoutAttempt(delivery.id, reason, completedAt);
+    Object.assign(delivery, { status: 'dead', deadReason: reason, nextAttemptAt: null, completedAt });
     this.recordMetric('dead');
     await this.updates.publish(delivery.tenantId, toDeliveryResponse(delivery));
   }

@@ -11,28 +11,40 @@ export interface DeliveryAttemptJob {
   attempt: number;
 }
 
+/** An attempt to add, run after `delayMs` (0 or less: now). */
+export interface DueAttempt {
+  deliveryId: string;
+  attempt: number;
+  delayMs?: number;
+}
+
+/** The job for one attempt: its id comes from the row, so adding it twice is a no-op. */
+function attemptJob({ deliveryId, attempt, delayMs = 0 }: DueAttempt) {
+  return {
+    name: jobs.attempt,
+    data: { deliveryId, attempt },
+    opts: { ...JOB_OPTIONS[jobs.attempt], jobId: deliveryAttemptJobId(deliveryId, attempt), delay: Math.max(0, Math.round(delayMs)) },
+  };
+}
+
 /** The only code that adds delivery jobs. Job ids come from the row, so adding twice never doubles work. */
 @Injectable()
 export class DeliveryProducer {
   constructor(@InjectQueue(name) private readonly queue: Queue<DeliveryAttemptJob>) {}
 
   async enqueue(deliveryId: string, attempt: number, delayMs = 0): Promise<void> {
-    await this.queue.add(jobs.attempt, { deliveryId, attempt }, {
-      ...JOB_OPTIONS[jobs.attempt],
-      jobId: deliveryAttemptJobId(deliveryId, attempt),
-      delay: Math.max(0, Math.round(delayMs)),
-    });
+    const job = attemptJob({ deliveryId, attempt, delayMs });
+    await this.queue.add(job.name, job.data, job.opts);
   }
 
   async enqueueFirstAttempts(deliveryIds: string[]): Promise<void> {
-    if (!deliveryIds.length) return;
-    await this.queue.addBulk(
-      deliveryIds.map((deliveryId) => ({
-        name: jobs.attempt,
-        data: { deliveryId, attempt: 1 },
-        opts: { ...JOB_OPTIONS[jobs.attempt], jobId: deliveryAttemptJobId(deliveryId, 1) },
-      })),
-    );
+    await this.enqueueMany(deliveryIds.map((deliveryId) => ({ deliveryId, attempt: 1 })));
+  }
+
+  /** Many attempts in one Redis round trip (the reconciler's pages). */
+  async enqueueMany(attempts: DueAttempt[]): Promise<void> {
+    if (!attempts.length) return;
+    await this.queue.addBulk(attempts.map(attemptJob));
   }
 
   /** Runs an attempt now: a delayed job for it (a scheduled retry) is replaced; a running one is left alone. */

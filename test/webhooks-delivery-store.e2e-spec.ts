@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { DeliveryReconciler } from '../src/modules/deliveries/reconciler';
+import { DeliveryProducer, DueAttempt } from '../src/modules/webhooks/delivery.producer';
+import { AttemptRecord, DeliveryStore, SubscriptionEffect } from '../src/modules/deliveries/delivery-store';
+import { createTestApp, TestApp } from './support/app';
+import { createTenant } from './support/auth';
+
+/** The group-committed record statement: one batch of attempts, several on the same subscription. */
+describe('the delivery worker\'s statements: batched record, keyset reconcile', () => {
+  let t: TestApp;
+  let store: DeliveryStore;
+  let tenantId: string;
+
+  beforeAll(async () => {
+    t = await createTestApp({ env: { WEBHOOK_DISABLE_AFTER_FAILURES: '3' } });
+    store = t.app.get(DeliveryStore);
+    tenantId = (await createTenant(t)).id;
+  });
+  afterAll(() => t?.close());
+
+  async function subscription(consecutiveFailures = 0): Promise<string> {
+    const id = randomUUID();
+    await t.db.query(`INSERT INTO webhook_subscriptions (id, tenant_id, url, sealed_secret, consecutive_failures) VALUES ($1, $2, 'http://127.0.0.1/x', 'sealed', $3)`, [
+      id, tenantId, consecutiveFailures,
+    ]);
+    return id;
+  }
+  async function delivery(subscriptionId: string): Promise<string> {
+    const id = randomUUID();
+    await t.db.query(`INSERT INTO webhook_deliveries (id, tenant_id, subscription_id) VALUES ($1, $2, $3)`, [id, tenantId, subscriptionId]);
+    return id;
+  }
+  function attempt(deliveryId: string, subscriptionId: string, effect: SubscriptionEffect, attemptsMade = 1): AttemptRecord {
+    const dead = effect === 'dead' || effect === 'gone';
+    return {
+      deliveryId,
+      subscriptionId,
+      attempt: {
+        requestSignature: 't=1,v1=x', webhookSignature: 'v1,x', url: 'http://127.0.0.1/x', responseStatus: dead ? 404 : 200,
+        responseHeaders: { 'content-type': 'text/plain' }, responseBodySnippet: 'ok', latencyMs: 3, errorCode: null, errorDetail: null,
+      },
+      settlement: {
+        attemptsMade, finalStatusCode: dead ? 404 : 200, status: dead ? 'dead' : 'success', nextAttemptAt: null, completedAt: new Date(),
+        deadReason: dead ? 'http_404' : null,
+      },
+      effect,
+    };
+  }
+  const subRow = async (id: string) =>
+    (await t.db.query(`SELECT consecutive_failures, state, disabled_at FROM webhook_subscriptions WHERE id = $1`, [id])).rows[0];
+
+  it('records every attempt and settles its row; counts successes first, then deads', async () => {
+    const sub = await subscription(5);
+    const ids = [await delivery(sub), await delivery(sub), await delivery(sub)];
+    const query = jest.spyOn(t.app.get(DataSource), 'query');
+    const recorded = await Promise.all([
+      store.record(attempt(ids[0], sub, 'dead')),
+      store.record(attempt(ids[1], sub, 'success')),
+      store.record(attempt(ids[2], sub, 'dead')),
+    ]);
+    expect(recorded).toEqual([true, true, true]);
+    expect(query).toHaveBeenCalledTimes(1);
+    query.mockRestore();
+    expect(await subRow(sub)).toMatchObject({ consecutive_failures: 2, state: 'active', disabled_at: null });
+    const rows = (await t.db.query(`SELECT id, status, attempts_made, final_status_code, dead_reason FROM webhook_deliveries WHERE id = ANY($1) ORDER BY id`, [ids])).rows;
+    expect(rows.map((r) => [r.id, r.status, r.attempts_made])).toEqual(
+      [...ids].sort().map((id) => [id, id === ids[1] ? 'success' : 'dead', 1]),
+    );
+    const attempts = (await t.db.query(`SELECT delivery_id, response_headers FROM webhook_delivery_attempts WHERE delivery_id = ANY($1)`, [ids])).rows;
+    expect(attempts).toHaveLength(3);
+    expect(attempts[0].response_headers).toEqual({ 'content-type': 'text/plain' });
+  });
+
+  it('disables when the deads of one batch reach the threshold, or on a 410', async () => {
+    const counted = await subscription(1);
+    const gone = await subscription(0);
+    const [a, b, c] = [await delivery(counted), await delivery(counted), await delivery(gone)];
+    await Promise.all([store.record(attempt(a, counted, 'dead')), store.record(attempt(b, counted, 'dead')), store.record(attempt(c, gone, 'gone'))]);
+    expect(await subRow(counted)).toMatchObject({ consecutive_failures: 3, state: 'disabled', disabled_at: expect.any(Date) });
+    expect(await subRow(gone)).toMatchObject({ consecutive_failures: 1, state: 'disabled', disabled_at: expect.any(Date) });
+  });
+
+  it('an attempt already recorded changes nothing and answers false, in the same batch as new ones', async () => {
+    const sub = await subscription(0);
+    const [done, fresh] = [await delivery(sub), await delivery(sub)];
+    expect(await store.record(attempt(done, sub, 'success'))).toBe(true);
+    const recorded = await Promise.all([store.record(attempt(done, sub, 'dead')), store.record(attempt(fresh, sub, 'dead'))]);
+    expect(recorded).toEqual([false, true]);
+    expect(await subRow(sub)).toMatchObject({ consecutive_failures: 1, state: 'active' });
+    expect((await t.db.query(`SELECT status FROM webhook_deliveries WHERE id = $1`, [done])).rows[0].status).toBe('success');
+  });
+
+  it('the reconciler pages by keyset through rows that share a due time to the microsecond, one addBulk per page', async () => {
+    // Due far ahead, so the app's own reconciler leaves them alone; a pass "at" that time sees them all.
+    const at = '2031-01-01 00:00:00.123456+00';
+    await t.db.query(
+      `INSERT INTO webhook_deliveries (id, tenant_id, status, attempts_made, next_attempt_at)
+       SELECT gen_random_uuid(), $1, 'failed', 1, $2 FROM generate_series(1, 2500)`,
+      [tenantId, at],
+    );
+    const pages: DueAttempt[][] = [];
+    const producer = { enqueueMany: async (attempts: DueAttempt[]) => void pages.push(attempts) } as unknown as DeliveryProducer;
+    const seen = await new DeliveryReconciler(t.app.get(DataSource), producer).run(new Date('2031-01-01T00:00:00.200Z'));
+    expect(seen).toBe(2500);
+    expect(pages.map((p) => p.length)).toEqual([2000, 500]);
+    const all = pages.flat();
+    expect(new Set(all.map((a) => a.deliveryId)).size).toBe(2500);
+    expect(all.every((a) => a.attempt === 2 && a.delayMs === -77)).toBe(true);
+  });
+});
