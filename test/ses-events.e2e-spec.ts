@@ -309,6 +309,16 @@ describe('SES events (POST /webhooks/ses, GET /api/ses-events, GET /api/delivera
       expect(published.map((e) => e.type)).toEqual(['email.bounced', 'email.bounced', 'email.bounced', 'email.bounced', 'subscriber.suppressed']);
     });
 
+    it('soft bounces arriving newest first still reach the limit', async () => {
+      const email = 'soft-reversed@example.com';
+      const at = Date.now() - 60_000;
+      for (const offsetMs of [3000, 2000, 1000]) {
+        await postFlat({ event_type: 'soft_bounced', message_id: `ses-${randomUUID()}`, tenant_id: tenant.id, email, occurred_at: new Date(at + offsetMs).toISOString() }).expect(200);
+      }
+      expect((await eventRows(email)).map((r) => r.outcome).sort()).toEqual(['soft_bounce_counted', 'soft_bounce_counted', 'suppressed']);
+      expect(await suppressions(email)).toEqual([{ reason: 'soft_bounce_limit', source: 'ses' }]);
+    });
+
     it('suppression: suppressed, and a second report neither duplicates nor republishes', async () => {
       const email = 'ses-suppressed@example.com';
       await addSubscriber(email);

@@ -93,13 +93,17 @@ export class SesEventEffects {
     return rows.length ? tag.toLowerCase() : null;
   }
 
-  /** Soft bounces of this address already stored within the window that ends at this event. */
+  /**
+   * Soft bounces of this address already stored within the window either side of this event. Later-dated ones
+   * that arrived first count too: the lock orders processing, not occurred_at, so a window ending at this event
+   * let concurrent or out-of-order bounces each see too few and all miss the limit.
+   */
   private async priorSoftBounces(tenantId: string, event: IncomingSesEvent, manager: EntityManager): Promise<number> {
-    const since = new Date(event.occurredAt.getTime() - this.config.SOFT_BOUNCE_WINDOW_DAYS * DAY_MS);
+    const window = this.config.SOFT_BOUNCE_WINDOW_DAYS * DAY_MS;
     const [row] = (await manager.query(
       `SELECT count(*)::int AS n FROM ses_events
-        WHERE tenant_id = $1 AND email = $2 AND type = 'bounce' AND bounce_kind = 'soft' AND occurred_at > $3 AND occurred_at <= $4`,
-      [tenantId, event.email, since, event.occurredAt],
+        WHERE tenant_id = $1 AND email = $2 AND type = 'bounce' AND bounce_kind = 'soft' AND occurred_at > $3 AND occurred_at < $4`,
+      [tenantId, event.email, new Date(event.occurredAt.getTime() - window), new Date(event.occurredAt.getTime() + window)],
     )) as { n: number }[];
     return row.n;
   }
