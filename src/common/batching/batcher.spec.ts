@@ -67,6 +67,21 @@ describe('Batcher', () => {
     expect(flush.mock.calls.map(([items]) => items)).toEqual([[1, 2, 3], [1], [2], [3]]);
   });
 
+  it('retries the items of a failed batch side by side, not one after another', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const flush = async (items: number[]) => {
+      most = Math.max(most, ++inFlight);
+      await turn();
+      inFlight--;
+      if (items.length > 1) throw new Error('outage');
+      return items;
+    };
+    const batcher = new Batcher(flush, { maxBatch: 10, maxConcurrent: 1 });
+    await expect(Promise.all([1, 2, 3].map((n) => batcher.run(n)))).resolves.toEqual([1, 2, 3]);
+    expect(most).toBe(3);
+  });
+
   it('rejects when a flush answers the wrong number of results', async () => {
     const batcher = new Batcher(async () => [], { maxBatch: 10, maxConcurrent: 1 });
     await expect(batcher.run(1)).rejects.toThrow('flush answered 0 results for 1 items');

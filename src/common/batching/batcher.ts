@@ -53,7 +53,10 @@ export class Batcher<I, O> {
     }
   }
 
-  /** A failed batch is retried item by item, so one bad item fails only its own caller. */
+  /**
+   * A failed batch is retried item by item, so one bad item fails only its own caller. The retries run side by
+   * side: when the cause is an outage, every caller learns it after one more failure, not a batch's worth in a row.
+   */
   private async settle(batch: Pending<I, O>[]): Promise<void> {
     try {
       const results = await this.flush(batch.map((p) => p.item));
@@ -61,7 +64,7 @@ export class Batcher<I, O> {
       batch.forEach((p, i) => p.resolve(results[i]));
     } catch (error) {
       if (batch.length === 1) return batch[0].reject(error);
-      for (const p of batch) await this.settle([p]);
+      await Promise.all(batch.map((p) => this.settle([p])));
     }
   }
 }
