@@ -22,6 +22,10 @@ export class WebhookDeliveryAttempt extends BaseEntity {
   @Column('text')
   url!: string;
 
+  /** The request headers sent (signatures included; secret-bearing custom header values redacted). */
+  @Column('jsonb', { nullable: true })
+  requestHeaders!: Record<string, string> | null;
+
   @Column('int', { nullable: true })
   responseStatus!: number | null;
 

@@ -55,6 +55,13 @@ export class WebhookSubscription extends BaseEntity {
   @Column('text', { default: 'standard' })
   format!: string;
 
+  /**
+   * Dialect-specific matching that replaces `eventFilter` when set: the dialect's type patterns (and, for
+   * CloudEvents subscriptions, advanced filters on event properties). Null for `/v1` subscriptions.
+   */
+  @Column('jsonb', { nullable: true })
+  filterSpec!: Record<string, unknown> | null;
+
   /** Which API created it (`v1`, later `flexengage`, `marigold`), so each dialect lists its own. */
   @Column('text', { default: 'v1' })
   origin!: string;
