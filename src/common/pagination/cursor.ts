@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { AppError } from '../errors/app-error';
+import { isUuid } from '../http/parse-id.pipe';
 
 export interface Page<T> {
   data: T[];
@@ -40,7 +41,7 @@ export function decodeCursor(cursor: string): CursorPosition {
   try {
     const [ts, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
     const createdAt = new Date(ts);
-    if (typeof id !== 'string' || !/^[0-9a-f-]{36}$/i.test(id) || Number.isNaN(createdAt.getTime())) throw new Error();
+    if (!isUuid(id) || Number.isNaN(createdAt.getTime())) throw new Error();
     return { createdAt, id };
   } catch {
     throw AppError.validation({ cursor: ['is not a valid cursor'] });
