@@ -205,6 +205,38 @@ export class SendJobMessagesRepository {
     return updatedRows(result).length;
   }
 
+  /** The message an SES event names: our row id, else SES's message id; within the tagged tenant when known. */
+  async findByIdOrProviderId(
+    m: EntityManager,
+    messageId: string | null,
+    providerMessageId: string,
+    tenantId: string | null,
+  ): Promise<{ id: string; tenant_id: string; send_job_id: string } | null> {
+    const rows: { id: string; tenant_id: string; send_job_id: string }[] = await m.query(
+      `SELECT id, tenant_id, send_job_id FROM send_job_messages
+       WHERE (id = $1::uuid OR provider_message_id = $2) AND ($3::uuid IS NULL OR tenant_id = $3::uuid)
+       LIMIT 1`,
+      [messageId, providerMessageId, tenantId],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** A `sending`/`unknown` message the provider reports accepted becomes `sent`; settled ones never change. */
+  async resolveAccepted(m: EntityManager, id: string, providerMessageId: string, at: Date): Promise<void> {
+    await m.query(
+      `UPDATE send_job_messages
+       SET status = 'sent', provider_message_id = COALESCE(provider_message_id, $2), sent_at = COALESCE(sent_at, $3),
+           reason = CASE WHEN status = 'unknown' THEN 'resolved_by_ses_event' ELSE reason END
+       WHERE id = $1 AND status IN ('sending', 'unknown')`,
+      [id, providerMessageId, at],
+    );
+  }
+
+  /** A `sending`/`unknown` message the provider reports rejected becomes `failed` with `reason`. */
+  async resolveRejected(m: EntityManager, id: string, reason: string): Promise<void> {
+    await m.query(`UPDATE send_job_messages SET status = 'failed', reason = $2 WHERE id = $1 AND status IN ('sending', 'unknown')`, [id, reason]);
+  }
+
   /** Messages of a job in one status, by id (UUIDv7, so in creation order), keyset-paginated. */
   async list(sendJobId: string, status: string, after: string | undefined, limit: number) {
     return (await this.db.query(
