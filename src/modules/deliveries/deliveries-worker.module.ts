@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MetricsModule } from '../../common/metrics/metrics.module';
+import { PeriodicTasksModule } from '../../common/scheduling/periodic-tasks';
 import { DeliveriesModule } from './deliveries.module';
 import { DeliveriesProcessor } from './deliveries.processor';
 import { DeliveryAttemptRunner } from './delivery-attempt.runner';
@@ -9,7 +10,7 @@ import { ReconcilerScheduler } from './reconciler.scheduler';
 
 /** Loaded only when APP_ROLE runs workers: the delivery processor and the reconciler's schedule. */
 @Module({
-  imports: [DeliveriesModule, MetricsModule],
+  imports: [DeliveriesModule, MetricsModule, PeriodicTasksModule],
   providers: [DeliveriesProcessor, DeliveryAttemptRunner, DeliveryStore, InFlightLimiter, ReconcilerScheduler],
 })
 export class DeliveriesWorkerModule {}
