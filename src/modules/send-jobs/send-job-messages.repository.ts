@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { SendJobCounts } from './send-jobs.dto';
+import { SendJobCounts, SendJobMessageResponse } from './send-jobs.dto';
 
 /** A claimed recipient, ready to render and send. */
 export interface ClaimedMessage {
@@ -238,12 +238,12 @@ export class SendJobMessagesRepository {
   }
 
   /** Messages of a job in one status, by id (UUIDv7, so in creation order), keyset-paginated. */
-  async list(sendJobId: string, status: string, after: string | undefined, limit: number) {
+  async list(sendJobId: string, status: string, after: string | undefined, limit: number): Promise<SendJobMessageResponse[]> {
     return (await this.db.query(
       `SELECT id, subscriber_id, email, status, attempts, provider_message_id, reason, claimed_at, sent_at
        FROM send_job_messages WHERE send_job_id = $1 AND status = $2 AND ($3::uuid IS NULL OR id > $3::uuid)
        ORDER BY id LIMIT $4`,
       [sendJobId, status, after ?? null, limit],
-    )) as Record<string, unknown>[];
+    )) as SendJobMessageResponse[];
   }
 }

@@ -17,6 +17,8 @@ import {
   CreateSendJobResponse,
   ListMessagesQueryDto,
   ListSendJobsQueryDto,
+  ResendUnknownResponse,
+  SendJobMessagePage,
   SendJobResponse,
   SendJobStatusResponse,
 } from './send-jobs.dto';
@@ -76,7 +78,7 @@ export class SendJobsService {
   }
 
   /** Messages of the job in one status (e.g. `unknown`, to decide on resend-unknown). */
-  async listMessages(tenantId: string, id: string, query: ListMessagesQueryDto) {
+  async listMessages(tenantId: string, id: string, query: ListMessagesQueryDto): Promise<SendJobMessagePage> {
     await this.find(tenantId, id);
     const limit = query.limit ?? 25;
     const rows = await this.messages.list(id, query.status ?? 'unknown', query.after, limit + 1);
@@ -106,7 +108,7 @@ export class SendJobsService {
   }
 
   /** Unknown messages go back to pending and the job runs again for them (the operator accepts the risk). */
-  async resendUnknown(tenantId: string, id: string): Promise<{ id: string; status: string; requeued: number }> {
+  async resendUnknown(tenantId: string, id: string): Promise<ResendUnknownResponse> {
     await this.find(tenantId, id);
     const requeued = await this.db.transaction(async (manager) => {
       if (!(await this.jobs.reopen(manager, tenantId, id))) throw new AppError('conflict', 'Only a running or completed send job can resend unknown messages');
