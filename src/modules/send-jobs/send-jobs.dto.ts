@@ -9,7 +9,7 @@ export class TrackingOptionsDto {
   @ApiPropertyOptional() @IsOptional() @IsBoolean() click?: boolean;
 }
 
-/** Seed 000 CreateSendJobRequest, after camelCase keys were folded into snake_case (@AcceptsDualKeys). */
+/** `POST /api/send-jobs` body (CreateSendJobRequest), after camelCase keys were folded into snake_case (@AcceptsDualKeys). */
 export class CreateSendJobDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'Must be the caller\'s tenant (403 otherwise)' })
   @IsOptional()
@@ -56,14 +56,14 @@ export class ListSendJobsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: SEND_JOB_STATUSES }) @IsOptional() @IsIn(SEND_JOB_STATUSES) status?: SendJobStatus;
 }
 
-/** Seed 000 CreateSendJobResponse (both spellings). */
+/** `POST /api/send-jobs` answer (both spellings). */
 export interface CreateSendJobResponse {
   send_job_id: string;
   sendJobId: string;
   status: SendJobStatus;
 }
 
-/** Seed 000 SendJobStatusResponse. */
+/** The cancel answer. */
 export interface SendJobStatusResponse {
   id: string;
   status: SendJobStatus;
@@ -78,7 +78,7 @@ export interface SendJobCounts {
   pending: number;
 }
 
-/** Seed 000 SendJob in both spellings, plus progress. */
+/** A send job in both key spellings, plus progress. */
 export type SendJobResponse = Record<string, unknown>;
 
 export class ListMessagesQueryDto {

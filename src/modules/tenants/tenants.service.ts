@@ -68,7 +68,7 @@ export class TenantsService {
     return (await this.tenants.findOne({ select: { id: true, settings: true }, where: { id } }))?.settings ?? {};
   }
 
-  /** By id or slug (seed-002 routes take either as `brandId`). */
+  /** By id or slug (the FlexEngage routes take either as `brandId`). */
   async findByIdOrSlug(idOrSlug: string): Promise<Tenant | null> {
     return this.tenants.findOneBy(isUuid(idOrSlug) ? { id: idOrSlug.toLowerCase() } : { slug: idOrSlug });
   }
