@@ -8,8 +8,6 @@ import { SendJobRef, SendJobsRepository } from '../send-jobs.repository';
 /** Account-level provider stops (sending paused, suspended) tolerated before the job fails. */
 export const ACCOUNT_STOP_LIMIT = 5;
 
-type Row = SendJobRef;
-
 /**
  * Job-level transitions. Each is one conditional UPDATE … RETURNING (SendJobsRepository), so schedulers in
  * several workers may run them concurrently: exactly one wins each transition and publishes its event in the
@@ -62,14 +60,14 @@ export class SendJobLifecycle {
     await this.transition(
       (m) => this.jobs.countAccountStop(m, sendJobId, ACCOUNT_STOP_LIMIT, `provider_account_stopped: ${reason}`.slice(0, 500)),
       'send_job.failed',
-      (r) => (r as Row & { status: string }).status === 'failed',
+      (r) => (r as SendJobRef & { status: string }).status === 'failed',
     );
   }
 
   private async transition(
-    change: (m: EntityManager) => Promise<Row[]>,
+    change: (m: EntityManager) => Promise<SendJobRef[]>,
     type: EngineEventType,
-    publishIf: (r: Row) => boolean = () => true,
+    publishIf: (r: SendJobRef) => boolean = () => true,
   ): Promise<number> {
     return this.db.transaction(async (manager) => {
       const rows = await change(manager);
@@ -78,7 +76,7 @@ export class SendJobLifecycle {
     });
   }
 
-  private async publish(manager: EntityManager, rows: Row[], type: EngineEventType, extra: Record<string, unknown> = {}): Promise<void> {
+  private async publish(manager: EntityManager, rows: SendJobRef[], type: EngineEventType, extra: Record<string, unknown> = {}): Promise<void> {
     for (const r of rows) await this.events.publish({ tenantId: r.tenant_id, type, data: { send_job_id: r.id, ...extra } }, manager);
   }
 }
