@@ -9,7 +9,7 @@ import { ApiPageResponse, Page } from '../../../../common/pagination/cursor';
 import { EventsService, MAX_EVENT_PAYLOAD_BYTES } from '../../events.service';
 import { CreateEventDto, EventResponse, ListEventsQueryDto } from './relay.dto';
 
-/** Seed 003 events. */
+/** The relay API's events (`/v1/events`). */
 @ApiTags('Events')
 @ValidationStatus(400)
 @Controller('v1/events')

@@ -13,7 +13,7 @@ import {
   UpdateSubscriptionDto,
 } from './relay.dto';
 
-/** Seed 003 subscriptions (endpoints). */
+/** The relay API's subscriptions (endpoints, `/v1/subscriptions`). */
 @ApiTags('Subscriptions')
 @ValidationStatus(400)
 @Controller('v1/subscriptions')
