@@ -36,7 +36,7 @@ const PERMANENT_ERRORS = new Set(['ssrf_blocked', 'invalid_url']);
 const MAX_RETRY_AFTER_MS = 12 * 60 * 60 * 1000;
 
 /**
- * docs/webhooks.md, "Retry policy": 2xx success; 3xx refused (redirects are not followed) and 4xx except 408/429 → dead at
+ * DESIGN "Delivery": 2xx success; 3xx refused (redirects are not followed) and 4xx except 408/429 → dead at
  * once, 410 also disables the subscription; 429 honours Retry-After; 5xx, 408, timeouts and connection errors
  * retry on the schedule, then dead.
  */
