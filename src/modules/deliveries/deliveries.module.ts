@@ -3,6 +3,7 @@ import { RedisModule } from '../../common/redis/redis.module';
 import { TenantsModule } from '../tenants/tenants.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
 import { DeliveriesController } from './deliveries.controller';
+import { DeliveriesRepository } from './deliveries.repository';
 import { DeliveriesService } from './deliveries.service';
 import { DeliveryUpdates } from './delivery-updates';
 import { EchoStreamController } from './echo-stream.controller';
@@ -15,7 +16,7 @@ import { TestPingService } from './test-ping.service';
 @Module({
   imports: [WebhooksModule, TenantsModule, RedisModule],
   controllers: [DeliveriesController, EchoStreamController, TestPingController],
-  providers: [DeliveriesService, DeliveryUpdates, EchoStreamService, DeliveryReconciler, TestPingService],
-  exports: [DeliveriesService, DeliveryUpdates, DeliveryReconciler, WebhooksModule, RedisModule],
+  providers: [DeliveriesRepository, DeliveriesService, DeliveryUpdates, EchoStreamService, DeliveryReconciler, TestPingService],
+  exports: [DeliveriesRepository, DeliveriesService, DeliveryUpdates, DeliveryReconciler, WebhooksModule, RedisModule],
 })
 export class DeliveriesModule {}

@@ -9,7 +9,7 @@ import { eventEnvelope, signDelivery } from './signing';
 import { SubscriptionSecrets } from '../webhooks/subscription-secrets';
 import { DeliveryResponse } from './deliveries.dto';
 import { toDeliveryResponse } from './deliveries.service';
-import { DeliveryEvent, DeliverySettlement, DeliveryStore, LoadedDelivery, SubscriptionEffect } from './delivery-store';
+import { DeliveryEvent, DeliverySettlement, DeliveriesRepository, LoadedDelivery, SubscriptionEffect } from './deliveries.repository';
 import { DeliveryUpdates } from './delivery-updates';
 import { InFlightLimiter } from './in-flight';
 import { AttemptOutcome, decideOutcome } from './retry-policy';
@@ -47,14 +47,14 @@ type Settled = 'sent' | 'stale' | 'dead';
 /**
  * Performs one attempt of one delivery: sign, POST through the safe client, record the attempt, then settle the
  * row (success / retry scheduled / dead) and the subscription's failure count in one statement. Loading and
- * recording are group-committed with concurrent attempts (DeliveryStore).
+ * recording are group-committed with concurrent attempts (DeliveriesRepository).
  */
 @Injectable()
 export class DeliveryAttemptRunner {
   private readonly logger = new Logger(DeliveryAttemptRunner.name);
 
   constructor(
-    private readonly store: DeliveryStore,
+    private readonly repository: DeliveriesRepository,
     private readonly secrets: SubscriptionSecrets,
     private readonly http: SafeHttpClient,
     private readonly producer: DeliveryProducer,
@@ -65,7 +65,7 @@ export class DeliveryAttemptRunner {
   ) {}
 
   async run({ deliveryId, attempt }: DeliveryAttemptJob): Promise<Settled> {
-    const loaded = await this.store.load(deliveryId);
+    const loaded = await this.repository.load(deliveryId);
     // A job for an attempt already made (a re-add raced a settle) or a settled row does nothing.
     if (!loaded || !['pending', 'failed'].includes(loaded.delivery.status) || loaded.delivery.attemptsMade + 1 !== attempt) return 'stale';
     const { delivery, sub } = loaded;
@@ -115,7 +115,7 @@ export class DeliveryAttemptRunner {
     const schedule = delivery.retrySchedule ?? this.config.WEBHOOK_RETRY_SCHEDULE_SECONDS;
     const outcome = decideOutcome({ status: res.status, errorCode: res.errorCode, retryAfter: res.headers?.['retry-after'] }, attempt, schedule);
     const state = settlement(attempt, res, outcome, new Date());
-    const recorded = await this.store.record({
+    const recorded = await this.repository.record({
       deliveryId: delivery.id,
       subscriptionId: sub?.id ?? null,
       attempt: {
@@ -141,7 +141,7 @@ export class DeliveryAttemptRunner {
   /** Dead without an attempt (paused/disabled/deleted subscription, unreadable secret): replayable, not counted. */
   private async settleWithoutAttempt(delivery: WebhookDelivery, reason: string): Promise<void> {
     const completedAt = new Date();
-    await this.store.settleWithoutAttempt(delivery.id, reason, completedAt);
+    await this.repository.settleWithoutAttempt(delivery.id, reason, completedAt);
     Object.assign(delivery, { status: 'dead', deadReason: reason, nextAttemptAt: null, completedAt });
     this.recordMetric('dead');
     await this.updates.publish(delivery.tenantId, toDeliveryResponse(delivery));

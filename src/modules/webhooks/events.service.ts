@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { AppError } from '../../common/errors/app-error';
-import { Page, paginate } from '../../common/pagination/cursor';
+import { Page } from '../../common/pagination/cursor';
 import { WebhookDelivery } from '../deliveries/entities/webhook-delivery.entity';
-import { WebhookEvent } from './entities/webhook-event.entity';
+import { EventsRepository } from './events.repository';
 import { EventFanOut, WrittenEvent } from './fan-out';
 import { CreateEventDto, DeliveriesSummary, EventResponse, ListEventsQueryDto } from './dialects/relay/relay.dto';
 
@@ -29,7 +29,7 @@ function toEventResponse(e: WrittenEvent['event'], summary: DeliveriesSummary = 
 @Injectable()
 export class EventsService {
   constructor(
-    @InjectRepository(WebhookEvent) private readonly events: Repository<WebhookEvent>,
+    private readonly events: EventsRepository,
     @InjectRepository(WebhookDelivery) private readonly deliveries: Repository<WebhookDelivery>,
     private readonly fanOut: EventFanOut,
   ) {}
@@ -45,16 +45,14 @@ export class EventsService {
   }
 
   async list(tenantId: string, query: ListEventsQueryDto): Promise<Page<EventResponse>> {
-    const qb = this.events.createQueryBuilder('e').where('e.tenant_id = :tenantId', { tenantId });
-    if (query.type) qb.andWhere('e.type = :type', { type: query.type });
-    if (query.created_after) qb.andWhere('e.created_at > :after', { after: new Date(query.created_after) });
-    const page = await paginate(qb, query, (e) => e);
+    const filter = { type: query.type, createdAfter: query.created_after ? new Date(query.created_after) : undefined };
+    const page = await this.events.page(tenantId, filter, query);
     const summaries = await this.summaries(page.data.map((e) => e.id));
     return { data: page.data.map((e) => toEventResponse(e, summaries.get(e.id))), next_cursor: page.next_cursor };
   }
 
   async get(tenantId: string, id: string): Promise<EventResponse> {
-    const event = await this.events.findOneBy({ id, tenantId });
+    const event = await this.events.findOne(tenantId, id);
     if (!event) throw AppError.notFound('Event');
     return toEventResponse(event, (await this.summaries([id])).get(id));
   }

@@ -11,10 +11,12 @@ import { WebhookDelivery } from '../deliveries/entities/webhook-delivery.entity'
 import { WebhookEvent } from './entities/webhook-event.entity';
 import { WebhookSubscription } from './entities/webhook-subscription.entity';
 import { EventsController } from './dialects/relay/events.controller';
+import { EventsRepository } from './events.repository';
 import { EventsService } from './events.service';
 import { EventFanOut } from './fan-out';
 import { SubscriptionSecrets } from './subscription-secrets';
 import { SubscriptionsController } from './dialects/relay/subscriptions.controller';
+import { SubscriptionsRepository } from './subscriptions.repository';
 import { SubscriptionsService } from './subscriptions.service';
 
 const ENTITIES = [WebhookSubscription, WebhookEvent, WebhookDelivery, WebhookDeliveryAttempt];
@@ -31,7 +33,7 @@ const ENTITIES = [WebhookSubscription, WebhookEvent, WebhookDelivery, WebhookDel
     OutboundHttpModule,
   ],
   controllers: [SubscriptionsController, EventsController],
-  providers: [SubscriptionsService, EventsService, EventFanOut, EngineEvents, DeliveryProducer, SubscriptionSecrets],
+  providers: [SubscriptionsRepository, EventsRepository, SubscriptionsService, EventsService, EventFanOut, EngineEvents, DeliveryProducer, SubscriptionSecrets],
   exports: [EngineEvents, EventFanOut, DeliveryProducer, SubscriptionSecrets, TypeOrmModule, BullModule, OutboundHttpModule],
 })
 export class WebhooksModule {}

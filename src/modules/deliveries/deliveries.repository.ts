@@ -1,10 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, Repository } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { Batcher } from '../../common/batching/batcher';
+import { Page, PageQueryDto, paginate } from '../../common/pagination/cursor';
 import { AppConfig } from '../../config/app-config';
 import { WebhookDeliveryAttempt } from './entities/webhook-delivery-attempt.entity';
-import { WebhookDelivery } from './entities/webhook-delivery.entity';
+import { DeliveryStatus, WebhookDelivery } from './entities/webhook-delivery.entity';
 import { WebhookEvent } from '../webhooks/entities/webhook-event.entity';
 import { WebhookSubscription } from '../webhooks/entities/webhook-subscription.entity';
 
@@ -144,6 +146,40 @@ WITH input AS (
 )
 SELECT r.id FROM recorded r, (SELECT set_config('synchronous_commit', 'off', true)) AS no_fsync_wait`;
 
+/**
+ * Due rows after the keyset position ($2, $3), in (next_attempt_at, id) order. The position's time travels as
+ * text so it keeps microseconds (a JS Date would round it and re-read or stall on equal milliseconds).
+ */
+const DUE_PAGE = `
+SELECT id, attempts_made, next_attempt_at, next_attempt_at::text AS position
+  FROM webhook_deliveries
+ WHERE status IN ('pending', 'failed') AND next_attempt_at <= $1
+   AND (next_attempt_at, id) > ($2::timestamptz, $3::uuid)
+ ORDER BY next_attempt_at, id
+ LIMIT $4`;
+
+/** A due row and its keyset position. */
+export interface DueRow {
+  id: string;
+  attempts_made: number;
+  next_attempt_at: Date;
+  position: string;
+}
+
+/** Where a reconciler pass stands: the last row seen, in (next_attempt_at, id) order. */
+export interface DuePosition {
+  at: string;
+  id: string;
+}
+
+/** Filters of the delivery log (all optional); `completedSince` is when a delivery settled. */
+export interface DeliveryFilter {
+  eventId?: string;
+  subscriptionId?: string;
+  status?: DeliveryStatus;
+  completedSince?: Date;
+}
+
 const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
 
 /** One array per RECORD column, in the order of its unnest. */
@@ -161,11 +197,11 @@ function recordParams(ids: string[], items: AttemptRecord[], disableAfter: numbe
 }
 
 /**
- * The delivery worker's Postgres access, group-committed: concurrent attempts share one SELECT to load and one
- * statement to record, so the round trips per delivery fall as the rate rises.
+ * The SQL of deliveries and their attempts. The worker's statements are group-committed: concurrent attempts
+ * share one SELECT to load and one statement to record, so the round trips per delivery fall as the rate rises.
  */
 @Injectable()
-export class DeliveryStore {
+export class DeliveriesRepository {
   // Keep the flushes in flight well below the pool (10). Recording runs one at a time: the next batch coalesces
   // meanwhile, and batches never race each other for the same subscription rows.
   private readonly loader = new Batcher((ids: string[]) => this.loadMany(ids), { maxBatch: 200, maxConcurrent: 2 });
@@ -173,8 +209,38 @@ export class DeliveryStore {
 
   constructor(
     private readonly dataSource: DataSource,
+    @InjectRepository(WebhookDelivery) private readonly deliveries: Repository<WebhookDelivery>,
+    @InjectRepository(WebhookDeliveryAttempt) private readonly attempts: Repository<WebhookDeliveryAttempt>,
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
+
+  /** A tenant's deliveries, newest first. */
+  page(tenantId: string, filter: DeliveryFilter, query: PageQueryDto): Promise<Page<WebhookDelivery>> {
+    const qb = this.deliveries.createQueryBuilder('d').where('d.tenant_id = :tenantId', { tenantId });
+    if (filter.eventId) qb.andWhere('d.event_id = :eventId', { eventId: filter.eventId });
+    if (filter.subscriptionId) qb.andWhere('d.subscription_id = :subId', { subId: filter.subscriptionId });
+    if (filter.status) qb.andWhere('d.status = :status', { status: filter.status });
+    if (filter.completedSince) qb.andWhere('d.completed_at >= :since', { since: filter.completedSince });
+    return paginate(qb, query, (d) => d);
+  }
+
+  findOne(tenantId: string, id: string): Promise<WebhookDelivery | null> {
+    return this.deliveries.findOneBy({ id, tenantId });
+  }
+
+  attemptsOf(deliveryId: string): Promise<WebhookDeliveryAttempt[]> {
+    return this.attempts.find({ where: { deliveryId }, order: { attemptNumber: 'ASC' } });
+  }
+
+  /** Back to pending and due at `now`, its last outcome cleared (attempts_made stays). */
+  async resetToPending(id: string, now: Date): Promise<void> {
+    await this.deliveries.update({ id }, { status: 'pending', nextAttemptAt: now, completedAt: null, deadReason: null, finalStatusCode: null });
+  }
+
+  /** Up to `limit` pending/failed rows due by `horizon`, after `after` in (next_attempt_at, id) order. */
+  duePage(horizon: Date, after: DuePosition, limit: number): Promise<DueRow[]> {
+    return this.dataSource.query(DUE_PAGE, [horizon, after.at, after.id, limit]);
+  }
 
   load(deliveryId: string): Promise<LoadedDelivery | null> {
     return this.loader.run(deliveryId);
