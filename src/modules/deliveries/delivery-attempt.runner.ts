@@ -7,6 +7,7 @@ import { DeliveryAttemptJob, DeliveryProducer } from './delivery.producer';
 import { WebhookDelivery } from './entities/webhook-delivery.entity';
 import { eventEnvelope, signDelivery } from './signing';
 import { SubscriptionSecrets } from '../webhooks/subscription-secrets';
+import { responseErrorCode } from './classify-response';
 import { DeliveryResponse } from './deliveries.dto';
 import { toDeliveryResponse } from './deliveries.service';
 import { DeliveryEvent, DeliverySettlement, DeliveriesRepository, LoadedDelivery, SubscriptionEffect } from './deliveries.repository';
@@ -126,7 +127,7 @@ export class DeliveryAttemptRunner {
         responseHeaders: res.headers,
         responseBodySnippet: res.body,
         latencyMs: res.latencyMs,
-        errorCode: res.errorCode ?? (outcome.kind === 'dead' && outcome.reason === 'redirect_refused' ? 'redirect_refused' : null),
+        errorCode: responseErrorCode(res),
         errorDetail: res.errorDetail,
       },
       settlement: state,
