@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { DeliveryReconciler } from '../src/modules/deliveries/reconciler';
 import { DeliveryProducer, DueAttempt } from '../src/modules/deliveries/delivery.producer';
-import { AttemptRecord, DeliveriesRepository, SubscriptionEffect } from '../src/modules/deliveries/deliveries.repository';
+import { AttemptRecord, DeliveriesRepository } from '../src/modules/deliveries/deliveries.repository';
+import { SubscriptionEffect } from '../src/modules/webhooks/subscription-failures';
 import { createTestApp, TestApp } from './support/app';
 import { createTenant } from './support/auth';
 

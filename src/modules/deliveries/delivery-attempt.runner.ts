@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { SecretBox } from '../../common/crypto/secrets';
 import { Metrics } from '../../common/metrics/metrics';
 import { OutboundResponse, SafeHttpClient } from '../../common/outbound/safe-http';
 import { AppConfig } from '../../config/app-config';
@@ -6,11 +7,13 @@ import { deliveryHeaders } from './delivery-request';
 import { DeliveryAttemptJob, DeliveryProducer } from './delivery.producer';
 import { WebhookDelivery } from './entities/webhook-delivery.entity';
 import { eventEnvelope, signDelivery } from './signing';
-import { SubscriptionSecrets } from '../webhooks/subscription-secrets';
 import { responseErrorCode } from './classify-response';
 import { DeliveryResponse } from './deliveries.dto';
 import { toDeliveryResponse } from './deliveries.service';
-import { DeliveryEvent, DeliverySettlement, DeliveriesRepository, LoadedDelivery, SubscriptionEffect } from './deliveries.repository';
+import { DeliveryEvent } from '../webhooks/delivery-event';
+import { SubscriptionEffect } from '../webhooks/subscription-failures';
+import { sealedSigningSecrets } from '../webhooks/subscription-target';
+import { DeliverySettlement, DeliveriesRepository, LoadedDelivery } from './deliveries.repository';
 import { DeliveryUpdates } from './delivery-updates';
 import { InFlightLimiter } from './in-flight';
 import { AttemptOutcome, decideOutcome } from './retry-policy';
@@ -53,17 +56,20 @@ type Settled = 'sent' | 'stale' | 'dead';
 @Injectable()
 export class DeliveryAttemptRunner {
   private readonly logger = new Logger(DeliveryAttemptRunner.name);
+  /** Opens subscription secrets and one-off deliveries' sealed secrets (sealed with APP_ENCRYPTION_KEY). */
+  private readonly box: SecretBox;
 
   constructor(
     private readonly repository: DeliveriesRepository,
-    private readonly secrets: SubscriptionSecrets,
     private readonly http: SafeHttpClient,
     private readonly producer: DeliveryProducer,
     private readonly inFlight: InFlightLimiter,
     private readonly updates: DeliveryUpdates,
     private readonly metrics: Metrics,
     @Inject(AppConfig) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.box = new SecretBox(config.encryptionKey);
+  }
 
   async run({ deliveryId, attempt }: DeliveryAttemptJob): Promise<Settled> {
     const loaded = await this.repository.load(deliveryId);
@@ -78,7 +84,7 @@ export class DeliveryAttemptRunner {
 
     let secrets: string[];
     try {
-      secrets = sub ? this.secrets.signingSecrets(sub) : [this.secrets.open(delivery.sealedSecret ?? '')];
+      secrets = (sub ? sealedSigningSecrets(sub) : [delivery.sealedSecret ?? '']).map((sealed) => this.box.open(sealed));
     } catch (e) {
       // Sealed with another APP_ENCRYPTION_KEY (or corrupt): permanent until an operator fixes the key, so settle
       // visibly (replayable) rather than loop invisibly through Bull retries.

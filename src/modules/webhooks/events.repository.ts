@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { Page, PageQueryDto, paginate } from '../../common/pagination/cursor';
+import { insertPendingDeliveriesSql, PendingDelivery, pendingDeliveryParams } from '../deliveries/deliveries.repository';
 import { WebhookEvent } from './entities/webhook-event.entity';
 
 /** An event to publish. */
@@ -19,25 +20,16 @@ export interface NewEventRow extends NewEvent {
   id: string;
 }
 
-/** A pending delivery to insert with its event. */
-export interface NewDeliveryRow {
-  id: string;
-  tenantId: string;
-  eventId: string;
-  subscriptionId: string;
-}
-
 // One statement writes every event of a batch and one pending delivery per matching subscription, so an event
-// and its deliveries exist together or not at all, without a BEGIN/COMMIT round trip pair.
+// and its deliveries exist together or not at all, without a BEGIN/COMMIT round trip pair. The deliveries part
+// ($8-$11) is the deliveries module's, which owns that table.
 const INSERT_EVENTS_AND_DELIVERIES = `
   WITH e AS (
     INSERT INTO webhook_events (id, tenant_id, type, payload, idempotency_key, source_ip, source)
     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::jsonb[], $5::text[], $6::text[], $7::text[])
     RETURNING id, created_at
   ), d AS (
-    INSERT INTO webhook_deliveries (id, tenant_id, event_id, subscription_id, status, next_attempt_at)
-    SELECT id, tenant_id, event_id, subscription_id, 'pending', now()
-      FROM unnest($8::uuid[], $9::uuid[], $10::uuid[], $11::uuid[]) AS t(id, tenant_id, event_id, subscription_id)
+    ${insertPendingDeliveriesSql(8)}
   )
   SELECT id, created_at FROM e`;
 
@@ -59,7 +51,7 @@ export class EventsRepository {
   }
 
   /** Inserts the events and their pending deliveries in one statement in `manager`; each event's created_at by id. */
-  async insertWithDeliveries(manager: EntityManager, events: NewEventRow[], deliveries: NewDeliveryRow[]): Promise<Map<string, Date>> {
+  async insertWithDeliveries(manager: EntityManager, events: NewEventRow[], deliveries: PendingDelivery[]): Promise<Map<string, Date>> {
     const rows: { id: string; created_at: Date }[] = await manager.query(INSERT_EVENTS_AND_DELIVERIES, [
       events.map((e) => e.id),
       events.map((e) => e.tenantId),
@@ -68,10 +60,7 @@ export class EventsRepository {
       events.map((e) => e.idempotencyKey ?? null),
       events.map((e) => e.sourceIp ?? null),
       events.map((e) => e.source ?? 'api'),
-      deliveries.map((d) => d.id),
-      deliveries.map((d) => d.tenantId),
-      deliveries.map((d) => d.eventId),
-      deliveries.map((d) => d.subscriptionId),
+      ...pendingDeliveryParams(deliveries),
     ]);
     return new Map(rows.map((r) => [r.id, r.created_at]));
   }
