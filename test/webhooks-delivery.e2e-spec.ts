@@ -237,6 +237,35 @@ describe('webhook delivery: signing, outcomes, retries, reconciler, live stream'
     for (const id of ids) await settled(id, 'success');
   });
 
+  it('a leftover job hash with the same id (broken or finished) never swallows a re-enqueue: reconciler and retry', async () => {
+    await subscribe('leftover');
+    const queue = t.app.get<Queue>(getQueueToken(QUEUES.deliveries.name));
+    const jobKey = (id: string) => `${t.env.REDIS_KEY_PREFIX}:bull:${QUEUES.deliveries.name}:${id}`;
+    await queue.pause(true);
+    const events = [await send('leftover', { i: 0 }), await send('leftover', { i: 1 })];
+    const ids: string[] = [];
+    for (const e of events) ids.push((await t.db.query(`SELECT id FROM webhook_deliveries WHERE event_id = $1`, [e])).rows[0].id);
+    await t.redis.del(...(await t.redis.keys(`${t.env.REDIS_KEY_PREFIX}:*`)));
+    // What a worker's writes leave when they land after a wipe: no name, no data, a failure reason.
+    await t.redis.hset(jobKey(`${ids[0]}:1`), { processedOn: Date.now(), failedReason: 'Missing process handler for job type __default__', finishedOn: Date.now() });
+    // A finished job kept by a retention setting.
+    await t.redis.hset(jobKey(`${ids[1]}:1`), { name: QUEUES.deliveries.jobs.attempt, data: '{}', opts: '{}', finishedOn: Date.now() });
+    await queue.resume(true);
+    await t.app.get(DeliveryReconciler).run();
+    await receiver.waitFor('/leftover', 2);
+    for (const e of events) await settled(e, 'success');
+
+    // The retry endpoint: attempt 2's id is taken by a broken hash; the retry still sends.
+    await t.redis.hset(jobKey(`${ids[0]}:2`), { processedOn: Date.now(), failedReason: 'Missing process handler for job type __default__' });
+    await post(`/v1/deliveries/${ids[0]}/retry`).expect(200);
+    await receiver.waitFor('/leftover', 3);
+    const row = await eventually(async () => {
+      const r = (await t.db.query(`SELECT status, attempts_made FROM webhook_deliveries WHERE id = $1`, [ids[0]])).rows[0];
+      return r.status === 'success' && r.attempts_made === 2 ? r : null;
+    }, 20_000, 'the retried delivery to succeed');
+    expect(row).toEqual({ status: 'success', attempts_made: 2 });
+  });
+
   it('caps in-flight deliveries per subscription', async () => {
     receiver.script('/capped', { delayMs: 300 });
     await subscribe('capped');

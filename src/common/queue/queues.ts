@@ -67,7 +67,7 @@ export const JOB_OPTIONS: Record<string, JobOptions> = {
   [QUEUES.sendJobs.jobs.run]: { attempts: 1, removeOnComplete: true, removeOnFail: true },
 };
 
-/** Job id of a delivery attempt: re-adding the same attempt (reconciler, retries) is a no-op while it exists. */
+/** Job id of a delivery attempt: re-adding the same attempt (reconciler, retries) is a no-op while it is queued. */
 export function deliveryAttemptJobId(deliveryId: string, attempt: number): string {
   return `${deliveryId}:${attempt}`;
 }

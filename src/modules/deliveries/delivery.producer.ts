@@ -1,6 +1,7 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable } from '@nestjs/common';
 import { Queue } from 'bull';
+import { addJobs, clearStaleJobs } from '../../common/queue/add-jobs';
 import { deliveryAttemptJobId, JOB_OPTIONS, QUEUES } from '../../common/queue/queues';
 
 const { name, jobs } = QUEUES.deliveries;
@@ -18,7 +19,7 @@ export interface DueAttempt {
   delayMs?: number;
 }
 
-/** The job for one attempt: its id comes from the row, so adding it twice is a no-op. */
+/** The job for one attempt: its id comes from the row, so adding it twice while it is queued is a no-op. */
 function attemptJob({ deliveryId, attempt, delayMs = 0 }: DueAttempt) {
   return {
     name: jobs.attempt,
@@ -33,22 +34,21 @@ export class DeliveryProducer {
   constructor(@InjectQueue(name) private readonly queue: Queue<DeliveryAttemptJob>) {}
 
   async enqueue(deliveryId: string, attempt: number, delayMs = 0): Promise<void> {
-    const job = attemptJob({ deliveryId, attempt, delayMs });
-    await this.queue.add(job.name, job.data, job.opts);
+    await addJobs(this.queue, [attemptJob({ deliveryId, attempt, delayMs })]);
   }
 
   async enqueueFirstAttempts(deliveryIds: string[]): Promise<void> {
     await this.enqueueMany(deliveryIds.map((deliveryId) => ({ deliveryId, attempt: 1 })));
   }
 
-  /** Many attempts in one Redis round trip (the reconciler's pages). */
+  /** Many attempts in two Redis round trips (the reconciler's pages); finished or broken leftovers are replaced. */
   async enqueueMany(attempts: DueAttempt[]): Promise<void> {
-    if (!attempts.length) return;
-    await this.queue.addBulk(attempts.map(attemptJob));
+    await addJobs(this.queue, attempts.map(attemptJob));
   }
 
   /** Runs an attempt now: a delayed job for it (a scheduled retry) is replaced; a running one is left alone. */
   async enqueueNow(deliveryId: string, attempt: number): Promise<void> {
+    await clearStaleJobs(this.queue, [deliveryAttemptJobId(deliveryId, attempt)]);
     const existing = await this.queue.getJob(deliveryAttemptJobId(deliveryId, attempt));
     if (existing && (await existing.isDelayed())) await existing.remove();
     await this.enqueue(deliveryId, attempt);

@@ -1,6 +1,7 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable } from '@nestjs/common';
 import { Queue } from 'bull';
+import { addJobs } from '../../common/queue/add-jobs';
 import { JOB_OPTIONS, QUEUES } from '../../common/queue/queues';
 
 const { name, jobs } = QUEUES.sendJobs;
@@ -19,12 +20,15 @@ export class SendJobsProducer {
 
   async enqueueStart(sendJobId: string, startAt: Date): Promise<void> {
     const delay = Math.max(0, startAt.getTime() - Date.now());
-    await this.queue.add(jobs.start, { sendJobId }, { ...JOB_OPTIONS[jobs.start], jobId: `start:${sendJobId}`, delay });
+    await addJobs(this.queue, [{ name: jobs.start, data: { sendJobId }, opts: { ...JOB_OPTIONS[jobs.start], jobId: `start:${sendJobId}`, delay } }]);
   }
 
   async enqueueRun(sendJobId: string): Promise<void> {
-    for (let slot = 0; slot < RUN_SLOTS; slot++) {
-      await this.queue.add(jobs.run, { sendJobId }, { ...JOB_OPTIONS[jobs.run], jobId: `run:${sendJobId}:${slot}` });
-    }
+    const slots = Array.from({ length: RUN_SLOTS }, (_, slot) => ({
+      name: jobs.run,
+      data: { sendJobId },
+      opts: { ...JOB_OPTIONS[jobs.run], jobId: `run:${sendJobId}:${slot}` },
+    }));
+    await addJobs(this.queue, slots);
   }
 }
