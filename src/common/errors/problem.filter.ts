@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { RouteIndex } from '../http/route-index';
 import { AppError, ERROR_STATUS, ErrorCode, FieldErrors } from './app-error';
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from './database-unavailable';
 import { buildProblem } from './problem';
 import { validationStatusOf } from './validation-status.decorator';
 
@@ -50,7 +51,9 @@ export class ProblemFilter implements ExceptionFilter {
     if (reply.sent || reply.raw.headersSent) return;
 
     const resolved = this.resolve(exception, req);
-    if (resolved.status >= 500) {
+    if (resolved.code === 'service_unavailable' && !(exception instanceof AppError)) {
+      this.logger.warn({ err: exception, requestId: req.id }, 'database unavailable');
+    } else if (resolved.status >= 500) {
       this.logger.error({ err: exception, requestId: req.id }, 'unhandled error');
     }
     const body = buildProblem({
@@ -93,6 +96,15 @@ export class ProblemFilter implements ExceptionFilter {
     const statusCode = (exception as { statusCode?: unknown }).statusCode;
     if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
       return fromStatus(statusCode, (exception as Error).message ?? '');
+    }
+    // Postgres down or restarting: the client should come back shortly, not report a bug.
+    if (isDatabaseUnavailable(exception)) {
+      return {
+        status: 503,
+        code: 'service_unavailable',
+        detail: 'The database is unavailable; retry shortly',
+        headers: { 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS) },
+      };
     }
     return { status: 500, code: 'internal_error', detail: 'Internal server error' };
   }

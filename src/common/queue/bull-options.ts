@@ -21,5 +21,9 @@ export function bullRootOptions(config: AppConfig): BullRootModuleOptions {
     redis: redisOptionsFromUrl(config.REDIS_URL),
     prefix: `${config.REDIS_KEY_PREFIX}:bull`,
     defaultJobOptions: { removeOnComplete: 1000, removeOnFail: 5000 },
+    // A job whose worker was killed holds its id (and so blocks the scheduler's and reconciler's re-adds) until
+    // Bull sees its lock expire: 10 s locks checked every 5 s, not Bull's 30 s + 30 s (sending resumed 67 s
+    // after a kill -9). Locks are renewed every 5 s while the job runs.
+    settings: { lockDuration: 10_000, stalledInterval: 5_000 },
   };
 }

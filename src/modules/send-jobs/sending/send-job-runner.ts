@@ -13,6 +13,7 @@ import { SendJobLifecycle } from './send-job-lifecycle';
 import { SendRateLimiter, untilSlot } from './send-rate-limiter';
 import { WorkerIdentity } from './worker-identity';
 import { Metrics } from '../../../common/metrics/metrics';
+import { retryWhileDatabaseUnavailable } from '../../../common/errors/database-unavailable';
 
 /** A run job sends for this long, then yields its Bull slot (fairness across jobs); the scheduler re-adds it. */
 const RUN_BUDGET_MS = 60_000;
@@ -20,12 +21,20 @@ const RUN_BUDGET_MS = 60_000;
 export const MAX_LANES = 16;
 /** Lanes per run job under a rate limit (each reserves its slot first; 200/s → 40). */
 const MAX_RATED_LANES = 64;
-/** Messages claimed per claim when unlimited: small, since a crash turns at most the in-flight ones unknown. */
-const UNLIMITED_BATCH = 4;
+/**
+ * Messages claimed per claim: one, so every claimed message is a provider call in flight and a crash turns
+ * nothing that was never sent `unknown` (with 4, a kill -9 stranded up to 3 unsent messages per lane).
+ */
+const UNLIMITED_BATCH = 1;
+/** How long a known outcome's write waits out a Postgres outage; below the scheduler's stale-claim timeout. */
+export const OUTCOME_WRITE_RETRY_MS = 60_000;
 /** Transient failures (throttling, 5xx) of one message before it is failed for good. */
 const MAX_TRANSIENT_ATTEMPTS = 10;
 
 type LaneOutcome = 'continue' | 'stop';
+
+/** Writes an outcome only this process knows, waiting out a Postgres restart (not left to the stale sweep). */
+const persist = <T>(write: () => Promise<T>) => retryWhileDatabaseUnavailable(write, OUTCOME_WRITE_RETRY_MS);
 
 /** Per-job values computed once per run, not per recipient. */
 interface SenderOptions {
@@ -86,7 +95,7 @@ export class SendJobRunner {
         await untilSlot(reservedAt, slots[i]);
         if ((await this.sendOne(job, msg, from)) === 'stop') {
           // The rest of the batch never reached the provider: release it for after the backoff.
-          for (const rest of batch.slice(i + 1)) await this.messages.retryLater(rest.id, this.worker.id, messageRetryBackoffMs(1), 'not sent: account stopped');
+          for (const rest of batch.slice(i + 1)) await persist(() => this.messages.retryLater(rest.id, this.worker.id, messageRetryBackoffMs(1), 'not sent: account stopped'));
           return;
         }
       }
@@ -103,7 +112,7 @@ export class SendJobRunner {
     } catch (e) {
       return this.settleFailure(job, msg, e instanceof MailSendError ? e : new MailSendError('transient', String(e)));
     }
-    await this.messages.markSent(msg.id, this.worker.id, providerMessageId);
+    await persist(() => this.messages.markSent(msg.id, this.worker.id, providerMessageId));
     this.metrics.emails.inc({ outcome: 'sent' });
     return 'continue';
   }
@@ -111,16 +120,16 @@ export class SendJobRunner {
   private async settleFailure(job: SendJob, msg: ClaimedMessage, err: MailSendError): Promise<LaneOutcome> {
     const attempts = msg.attempts ?? 1;
     if (err.kind === 'recipient') {
-      await this.messages.markFailed(msg.id, this.worker.id, err.message);
+      await persist(() => this.messages.markFailed(msg.id, this.worker.id, err.message));
       this.metrics.emails.inc({ outcome: 'failed' });
       return 'continue';
     }
     if (err.kind === 'transient' && attempts >= MAX_TRANSIENT_ATTEMPTS) {
-      await this.messages.markFailed(msg.id, this.worker.id, `gave up after ${attempts} attempts: ${err.message}`);
+      await persist(() => this.messages.markFailed(msg.id, this.worker.id, `gave up after ${attempts} attempts: ${err.message}`));
       this.metrics.emails.inc({ outcome: 'failed' });
       return 'continue';
     }
-    await this.messages.retryLater(msg.id, this.worker.id, messageRetryBackoffMs(attempts), err.message);
+    await persist(() => this.messages.retryLater(msg.id, this.worker.id, messageRetryBackoffMs(attempts), err.message));
     this.metrics.emails.inc({ outcome: `retry_${err.kind}` });
     if (err.kind === 'account') {
       this.logger.warn(`send job ${job.id}: provider stopped the account: ${err.message}`);

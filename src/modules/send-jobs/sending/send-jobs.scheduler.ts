@@ -3,11 +3,15 @@ import { PeriodicTasks } from '../../../common/scheduling/periodic-tasks';
 import { SendJobMessagesRepository } from '../send-job-messages.repository';
 import { SendJobsProducer } from '../send-jobs.producer';
 import { SendJobLifecycle } from './send-job-lifecycle';
+import { OUTCOME_WRITE_RETRY_MS } from './send-job-runner';
 import { HEARTBEAT_TTL_MS, WorkerIdentity } from './worker-identity';
 
 const TICK_MS = 1000;
-/** No provider call takes this long; an older claim lost its result write and is unknown. */
-const STALE_CLAIM_SECONDS = 300;
+/**
+ * A live worker's claim older than this lost its result write: unknown. Longer than a provider call plus the
+ * runner's wait for Postgres to come back (OUTCOME_WRITE_RETRY_MS), so a restart resolves claims, not this sweep.
+ */
+const STALE_CLAIM_SECONDS = OUTCOME_WRITE_RETRY_MS / 1000 + 30;
 
 /**
  * Once a second (PeriodicTasks: one worker per tick) it starts due jobs, expires windows, turns dead workers'
