@@ -4,6 +4,7 @@ import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
+import { hostname } from 'node:os';
 import { AuthGuard } from './common/auth/auth.guard';
 import { JwtVerifier } from './common/auth/jwt-verifier';
 import { JwtStrategy } from './common/auth/jwt.strategy';
@@ -63,8 +64,9 @@ export class AppModule {
         LoggerModule.forRoot({
           pinoHttp: {
             level: env.LOG_LEVEL,
-            // fastify's genReqId stored the id on the raw request; pino-http reuses `req.id`
-            customProps: () => ({ role: env.APP_ROLE }),
+            // fastify's genReqId stored the id on the raw request; pino-http reuses `req.id`.
+            // Every line (request logs and the worker's own) names the process role.
+            base: { pid: process.pid, hostname: hostname(), role: env.APP_ROLE },
             redact: ['req.headers.authorization', 'req.headers["x-signature"]', 'req.headers.cookie'],
           },
         }),

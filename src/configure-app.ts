@@ -12,7 +12,6 @@ import { Metrics } from './common/metrics/metrics';
 import { mountBullBoard } from './common/ops/bull-board';
 import { mountSwagger } from './common/ops/swagger';
 import { createValidationPipe } from './common/validation/validation.pipe';
-import { Env } from './config/env';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -43,9 +42,12 @@ export function createFastifyAdapter(): FastifyAdapter {
  * Everything between "Nest created the app" and "listen": body parsers that keep the raw bytes, request ids,
  * the problem filter, validation, Swagger, Bull Board and HTTP metrics. Shared by main.ts and the e2e factory.
  */
-export async function configureApp(app: NestFastifyApplication, env: Env): Promise<void> {
+export async function configureApp(app: NestFastifyApplication): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
-  if (env.runsApi) app.useLogger(app.get(Logger));
+  // Every role logs through pino at LOG_LEVEL. main.ts buffers Nest's logs until here, and Nest flushes the buffer
+  // only on listen(): a worker (init() only) kept buffering forever and wrote nothing, not even its warnings.
+  app.useLogger(app.get(Logger));
+  app.flushLogs();
 
   // JSON, any `+json` type (CloudEvents) and text/plain (Amazon SNS posts JSON as text/plain) parse as JSON;
   // every parser keeps req.rawBody for signature checks.

@@ -16,7 +16,7 @@ async function bootstrap(): Promise<void> {
     bufferLogs: true,
     rawBody: true,
   });
-  await configureApp(app, env);
+  await configureApp(app);
   if (env.runsApi) {
     await app.listen({ port: env.PORT, host: '0.0.0.0' });
   } else {
