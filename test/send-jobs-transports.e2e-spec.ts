@@ -99,13 +99,20 @@ describe('mail transports against real local peers', () => {
     });
   });
 
-  it('file writes a real .eml', async () => {
+  it('file writes a real .eml per send: a second send of one message is a second file with the same message id header', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'se-mail-'));
     const file = new FileTransport(config({ MAIL_FILE_DIR: dir }));
     const sent = await file.send(email('a@example.com'));
     expect(await readdir(dir)).toEqual([sent.providerMessageId]);
     const parsed = await simpleParser(await readFile(join(dir, sent.providerMessageId)));
     expect(parsed.subject).toBe('Hello');
+    const again = await file.send(email('a@example.com'));
+    expect(again.providerMessageId).not.toBe(sent.providerMessageId);
+    expect((await readdir(dir)).sort()).toEqual([sent.providerMessageId, again.providerMessageId].sort());
+    const second = await simpleParser(await readFile(join(dir, again.providerMessageId)));
+    const messageId = email('a@example.com').tags.message_id;
+    expect(parsed.headers.get('x-se-message-id')).toBe(messageId);
+    expect(second.headers.get('x-se-message-id')).toBe(messageId);
     await rm(dir, { recursive: true });
   });
 });
