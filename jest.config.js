@@ -27,5 +27,13 @@ module.exports = {
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },
+    {
+      // Faults against real processes and a private Postgres and Redis the suite starts itself (npm run test:chaos).
+      displayName: 'chaos',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/test'],
+      testMatch: ['**/*.chaos-spec.ts'],
+      ...e2eTransform,
+    },
   ],
 };
