@@ -7,13 +7,14 @@ import { DeliveriesService } from './deliveries.service';
 import { DeliveryUpdates } from './delivery-updates';
 import { EchoStreamController } from './echo-stream.controller';
 import { EchoStreamService } from './echo-stream.service';
+import { OneOffDeliveries } from './one-off-deliveries';
 import { DeliveryReconciler } from './reconciler';
 
 /** Delivery log, manual retry, the live stream and the reconciler; sending lives in DeliveriesWorkerModule. */
 @Module({
   imports: [WebhooksModule, TenantsModule, RedisModule],
   controllers: [DeliveriesController, EchoStreamController],
-  providers: [DeliveriesService, DeliveryUpdates, EchoStreamService, DeliveryReconciler],
-  exports: [DeliveriesService, DeliveryUpdates, DeliveryReconciler, WebhooksModule, RedisModule],
+  providers: [DeliveriesService, DeliveryUpdates, EchoStreamService, DeliveryReconciler, OneOffDeliveries],
+  exports: [DeliveriesService, DeliveryUpdates, DeliveryReconciler, OneOffDeliveries, WebhooksModule, RedisModule],
 })
 export class DeliveriesModule {}

@@ -5,7 +5,7 @@ import { AppConfig } from '../../config/app-config';
 import { deliveryHeaders } from '../webhooks/delivery-request';
 import { DeliveryAttemptJob, DeliveryProducer } from '../webhooks/delivery.producer';
 import { WebhookDelivery } from '../webhooks/entities/webhook-delivery.entity';
-import { eventEnvelope, signDelivery } from '../webhooks/signing';
+import { bodySignature, eventEnvelope, signDelivery } from '../webhooks/signing';
 import { SubscriptionSecrets } from '../webhooks/subscription-secrets';
 import { DeliveryResponse } from './deliveries.dto';
 import { toDeliveryResponse } from './deliveries.service';
@@ -110,7 +110,9 @@ export class DeliveryAttemptRunner {
     const timestamp = Math.floor(Date.now() / 1000);
     const signed = signDelivery(secrets, messageId, timestamp, body);
     const url = delivery.targetUrl ?? sub?.url ?? '';
-    const res = await this.http.post({ url, body, headers: deliveryHeaders(messageId, timestamp, signed, sub?.headers) });
+    // A one-off delivery (job callback) also carries X-Signature: an HMAC of the raw body alone.
+    const extra = sub ? sub.headers : { 'x-signature': bodySignature(secrets[0], body) };
+    const res = await this.http.post({ url, body, headers: deliveryHeaders(messageId, timestamp, signed, extra) });
 
     const schedule = delivery.retrySchedule ?? this.config.WEBHOOK_RETRY_SCHEDULE_SECONDS;
     const outcome = decideOutcome({ status: res.status, errorCode: res.errorCode, retryAfter: res.headers?.['retry-after'] }, attempt, schedule);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { isUuid } from '../../common/http/parse-id.pipe';
+import { JobSentMessages } from './jobs/job-sent-messages';
 
 /** What an SES event says happened to a message. */
 export type MessageEventStatus = 'sent' | 'delivered' | 'bounced' | 'complained' | 'rejected' | 'opened' | 'clicked' | 'delayed' | 'failed';
@@ -18,6 +19,8 @@ export interface SentMessageRef {
   tenantId: string;
   messageId: string;
   sendJobId: string | null;
+  /** Set when the message is a single job's email (`messageId` is then the job row id). */
+  single?: boolean;
 }
 
 export interface MessageStatusChange {
@@ -42,10 +45,15 @@ const ACCEPTED: ReadonlySet<MessageEventStatus> = new Set(['sent', 'delivered', 
 /**
  * SES events resolve messages whose fate a worker crash left open: a message still `sending` or `unknown` becomes
  * `sent` once SES reports it accepted (Send, Delivery, …) or `failed` when SES rejected it. Settled messages
- * (`sent`, `failed`, `skipped`) never change.
+ * (`sent`, `failed`, `skipped`) never change. A message that is no campaign recipient may be a single job's
+ * email: those go to JobSentMessages.
  */
 @Injectable()
 export class SendJobSentMessages extends SentMessages {
+  constructor(private readonly singleJobs: JobSentMessages) {
+    super();
+  }
+
   async find(lookup: SentMessageLookup, manager: EntityManager): Promise<SentMessageRef | null> {
     const rows: { id: string; tenant_id: string; send_job_id: string }[] = await manager.query(
       `SELECT id, tenant_id, send_job_id FROM send_job_messages
@@ -54,10 +62,16 @@ export class SendJobSentMessages extends SentMessages {
       [isUuid(lookup.messageId) ? lookup.messageId : null, lookup.sesMessageId, lookup.tenantId],
     );
     const row = rows[0];
-    return row ? { tenantId: row.tenant_id, messageId: row.id, sendJobId: row.send_job_id } : null;
+    if (row) return { tenantId: row.tenant_id, messageId: row.id, sendJobId: row.send_job_id };
+    const job = await this.singleJobs.find(isUuid(lookup.messageId) ? lookup.messageId : null, lookup.sesMessageId, lookup.tenantId, manager);
+    return job ? { tenantId: job.tenantId, messageId: job.id, sendJobId: null, single: true } : null;
   }
 
   async markStatus(message: SentMessageRef, change: MessageStatusChange, manager: EntityManager): Promise<void> {
+    if (message.single) {
+      const accepted = ACCEPTED.has(change.status);
+      return this.singleJobs.resolve(manager, message.messageId, accepted, change.sesMessageId, `ses_${change.status}`);
+    }
     if (ACCEPTED.has(change.status)) {
       await manager.query(
         `UPDATE send_job_messages
