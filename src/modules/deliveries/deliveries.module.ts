@@ -9,12 +9,14 @@ import { EchoStreamController } from './echo-stream.controller';
 import { EchoStreamService } from './echo-stream.service';
 import { OneOffDeliveries } from './one-off-deliveries';
 import { DeliveryReconciler } from './reconciler';
+import { TestPingController } from './test-ping.controller';
+import { TestPingService } from './test-ping.service';
 
 /** Delivery log, manual retry, the live stream and the reconciler; sending lives in DeliveriesWorkerModule. */
 @Module({
   imports: [WebhooksModule, TenantsModule, RedisModule],
-  controllers: [DeliveriesController, EchoStreamController],
-  providers: [DeliveriesService, DeliveryUpdates, EchoStreamService, DeliveryReconciler, OneOffDeliveries],
+  controllers: [DeliveriesController, EchoStreamController, TestPingController],
+  providers: [DeliveriesService, DeliveryUpdates, EchoStreamService, DeliveryReconciler, TestPingService, OneOffDeliveries],
   exports: [DeliveriesService, DeliveryUpdates, DeliveryReconciler, OneOffDeliveries, WebhooksModule, RedisModule],
 })
 export class DeliveriesModule {}

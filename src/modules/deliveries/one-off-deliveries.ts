@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
-import { DeliveryProducer } from '../webhooks/delivery.producer';
+import { DeliveryProducer } from './delivery.producer';
 import { SubscriptionSecrets } from '../webhooks/subscription-secrets';
 
 /** A request to one URL that belongs to no subscription (a job's completion callback). */
