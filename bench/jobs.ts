@@ -34,7 +34,7 @@ async function setUp(base: string): Promise<{ tenantId: string; token: string }>
   const admin = signToken(JWT_SECRET, { subject: 'bench', tenantId: null, roles: ['admin'], ttlSeconds: 3600 });
   const headers = { authorization: `Bearer ${admin}`, 'content-type': 'application/json' };
   const tenant = await json<{ id: string }>(await fetch(`${base}/api/tenants`, { method: 'POST', headers, body: JSON.stringify({ name: `bench ${Date.now()}` }) }));
-  await json(await fetch(`${base}/api/tenants/${tenant.id}/callback-secret`, { method: 'POST', headers }));
+  await json(await fetch(`${base}/api/tenants/${tenant.id}/callback-secret`, { method: 'POST', headers: { authorization: headers.authorization } }));
   return { tenantId: tenant.id, token: signToken(JWT_SECRET, { subject: 'bench', tenantId: tenant.id, roles: ['editor'], ttlSeconds: 3600 }) };
 }
 

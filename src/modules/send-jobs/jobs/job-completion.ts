@@ -51,7 +51,7 @@ export class JobCompletion {
       manager,
     );
     if (!job.webhookUrl) return null;
-    const secret = await this.callbackSecret(job.tenantId);
+    const secret = await this.callbackSecret(job.tenantId, manager);
     if (!secret) {
       // Submit refuses a webhookUrl without a secret, and a secret can be rotated but not removed.
       this.logger.error(`job ${job.id}: tenant ${job.tenantId} has no callback secret; callback not sent`);
@@ -73,10 +73,11 @@ export class JobCompletion {
     return this.deliveries.enqueue(deliveryIds.filter((id): id is string => id !== null));
   }
 
-  private async callbackSecret(tenantId: string): Promise<string | null> {
+  /** Read through the ending transaction: a second pool connection taken while holding one can deadlock the pool. */
+  private async callbackSecret(tenantId: string, manager: EntityManager): Promise<string | null> {
     const hit = this.secrets.get(tenantId);
     if (hit && hit.until > Date.now()) return hit.value;
-    const value = await this.credentials.callbackSecret(tenantId);
+    const value = await this.credentials.callbackSecret(tenantId, manager);
     this.secrets.set(tenantId, { value, until: Date.now() + SECRET_TTL_MS });
     return value;
   }
