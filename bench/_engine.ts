@@ -3,6 +3,7 @@
  * (receiver, hello route) that report over IPC, so a load generator never shares an event loop with what it measures.
  */
 import { ChildProcess, fork } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -103,4 +104,31 @@ export async function loop(total: number, concurrency: number, task: (i: number)
       while (next < total) await task(next++);
     }),
   );
+}
+
+/** CPU seconds (user + system) used so far by each process, by pid and by command name (Linux /proc). */
+export function cpuSnapshot(): { byPid: Map<number, number>; byName: Map<string, number> } {
+  const byPid = new Map<number, number>();
+  const byName = new Map<string, number>();
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const seconds = (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks
+      byPid.set(Number(pid), seconds);
+      byName.set(name, (byName.get(name) ?? 0) + seconds);
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return { byPid, byName };
+}
+
+/** CPU ms per event of each part of the pipeline between two snapshots. */
+export function cpuPerEvent(before: ReturnType<typeof cpuSnapshot>, after: ReturnType<typeof cpuSnapshot>, parts: Record<string, number>, events: number): string {
+  const ms = (a: number, b: number) => (((b - a) * 1000) / events).toFixed(2);
+  const byPid = Object.entries(parts).map(([label, pid]) => `${label} ${ms(before.byPid.get(pid) ?? 0, after.byPid.get(pid) ?? 0)}`);
+  const byName = ['postgres', 'redis-server'].map((n) => `${n} ${ms(before.byName.get(n) ?? 0, after.byName.get(n) ?? 0)}`);
+  return [...byPid, ...byName].join(', ');
 }

@@ -12,7 +12,7 @@ import { Pool } from 'undici';
 import { signToken } from '../src/common/auth/token-issuer';
 import { JOB_CONCURRENCY } from '../src/modules/send-jobs/jobs/jobs.processor';
 import { SesPeer } from '../test/peers/ses-peer';
-import { ask, forkPeer, freePort, loop, startEngine } from './_engine';
+import { ask, cpuPerEvent, cpuSnapshot, forkPeer, freePort, loop, startEngine } from './_engine';
 import { sesCeiling } from './_ses-ceiling';
 
 // BENCH_JOBS shrinks the run on a machine too busy for 10k in a few minutes (the figure is a rate).
@@ -50,8 +50,7 @@ export async function run(): Promise<void> {
     const endpoint = await ses.start();
     const receiver = await forkPeer('_receiver.ts');
     children.push(receiver.child);
-    children.push(
-      ...(await startEngine({
+    const [api, worker] = await startEngine({
         dbUrl,
         port,
         prefix,
@@ -59,13 +58,14 @@ export async function run(): Promise<void> {
         jwtSecret: JWT_SECRET,
         encryptionKey: ENCRYPTION_KEY,
         env: { MAIL_TRANSPORT: 'ses', SES_ENDPOINT: endpoint, SEND_RATE_PER_SECOND: '0', JOBS_PER_MINUTE: '10000000' },
-      })),
-    );
+    });
+    children.push(api, worker);
     const { tenantId, token } = await setUp(base);
     const ceilingBefore = await sesCeiling(endpoint, 10, JOB_CONCURRENCY);
 
     await ask(receiver, 'reset');
     const pool = new Pool(base, { connections: IN_FLIGHT });
+    const cpuBefore = cpuSnapshot();
     const started = Date.now();
     await loop(JOBS, IN_FLIGHT, async (i) => {
       const res = await pool.request({
@@ -92,12 +92,15 @@ export async function run(): Promise<void> {
     }
     if (stats.count < JOBS) console.log(`  (only ${stats.count}/${JOBS} callbacks before the deadline)`);
     const rate = stats.count / ((stats.last - started) / 1000);
+    const parts = { api: api.pid ?? 0, worker: worker.pid ?? 0, receiver: receiver.child.pid ?? 0, 'load generator + SES peer': process.pid };
+    const cpu = cpuPerEvent(cpuBefore, cpuSnapshot(), parts, stats.count);
     const ceiling = Math.max(ceilingBefore, await sesCeiling(endpoint, 10, JOB_CONCURRENCY));
 
     console.log(`${JOBS} jobs over HTTP, ${IN_FLIGHT} submits in flight, api + worker process, SES peer, rate limits off`);
     console.log(`  engine  ${rate.toFixed(0)} jobs/s (first submit → last callback received; submits alone ${(JOBS / submitSeconds).toFixed(0)}/s)`);
     console.log(`  ceiling ${ceiling.toFixed(0)} emails/s (bare SESv2Client SendEmail loop, concurrency ${JOB_CONCURRENCY}, same SES peer)`);
     console.log(`  ratio   ${(rate / ceiling).toFixed(2)} (target ≥ 0.35)`);
+    console.log(`  CPU ms per job (2 cores = 2,000 ms/s in all): ${cpu}`);
   } finally {
     for (const child of children) child.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 1000));

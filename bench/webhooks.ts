@@ -6,12 +6,11 @@
  */
 import { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { Pool } from 'undici';
 import { signToken } from '../src/common/auth/token-issuer';
-import { ask, forkPeer, freePort, loop, Peer, startEngine as startBenchEngine } from './_engine';
+import { ask, cpuPerEvent, cpuSnapshot, forkPeer, freePort, loop, Peer, startEngine as startBenchEngine } from './_engine';
 import { fixedRate, FixedRateResult } from './_load';
 
 const EVENTS = Number(process.env.BENCH_WEBHOOK_EVENTS ?? 20_000);
@@ -53,33 +52,6 @@ async function setUp(base: string, receiverPort: number): Promise<string> {
   );
   await json(await fetch(`${base}/v1/subscriptions`, { method: 'POST', headers: headers(key), body: JSON.stringify({ url: `http://127.0.0.1:${receiverPort}/hook`, event_filter: '*' }) }));
   return key;
-}
-
-/** CPU seconds (user + system) used so far by each process, by pid and by command name (Linux /proc). */
-function cpuSnapshot(): { byPid: Map<number, number>; byName: Map<string, number> } {
-  const byPid = new Map<number, number>();
-  const byName = new Map<string, number>();
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const seconds = (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks
-      byPid.set(Number(pid), seconds);
-      byName.set(name, (byName.get(name) ?? 0) + seconds);
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return { byPid, byName };
-}
-
-/** CPU ms per event of each part of the pipeline between two snapshots. */
-function cpuPerEvent(before: ReturnType<typeof cpuSnapshot>, after: ReturnType<typeof cpuSnapshot>, parts: Record<string, number>, events: number): string {
-  const ms = (a: number, b: number) => (((b - a) * 1000) / events).toFixed(2);
-  const byPid = Object.entries(parts).map(([label, pid]) => `${label} ${ms(before.byPid.get(pid) ?? 0, after.byPid.get(pid) ?? 0)}`);
-  const byName = ['postgres', 'redis-server'].map((n) => `${n} ${ms(before.byName.get(n) ?? 0, after.byName.get(n) ?? 0)}`);
-  return [...byPid, ...byName].join(', ');
 }
 
 async function ceilingLoop(receiverPort: number): Promise<number> {

@@ -27,6 +27,8 @@ export function toJobResponse(j: Job): JobResponse {
 @Injectable()
 export class JobsService {
   private readonly logger = new Logger(JobsService.name);
+  /** Tenants known to have a callback secret: one can be rotated but never removed, so a yes never goes stale. */
+  private readonly signed = new Set<string>();
 
   constructor(
     private readonly jobs: JobsRepository,
@@ -74,10 +76,13 @@ export class JobsService {
   private async assertCallback(tenantId: string, url: string): Promise<void> {
     const problem = this.http.urlProblem(url);
     if (problem) throw AppError.validation({ webhookUrl: [`webhookUrl ${problem}`] });
-    if (!(await this.credentials.callbackSecret(tenantId))) {
-      throw AppError.validation({
-        webhookUrl: [`the tenant has no callback secret to sign callbacks with: an admin creates one with POST /api/tenants/${tenantId}/callback-secret`],
-      });
+    if (this.signed.has(tenantId)) return;
+    if (await this.credentials.callbackSecret(tenantId)) {
+      this.signed.add(tenantId);
+      return;
     }
+    throw AppError.validation({
+      webhookUrl: [`the tenant has no callback secret to sign callbacks with: an admin creates one with POST /api/tenants/${tenantId}/callback-secret`],
+    });
   }
 }
