@@ -309,6 +309,28 @@ describe('jobs API', () => {
     });
   });
 
+  it('Swagger documents both routes with every status code, operation ids and the request example', async () => {
+    const doc = (await request(t.url).get('/docs-json').expect(200)).body as {
+      paths: Record<string, Record<string, { operationId: string; responses: Record<string, unknown>; security: unknown[] }>>;
+      components: { schemas: Record<string, { properties: Record<string, { example?: unknown }> }> };
+    };
+    const create = doc.paths['/jobs'].post;
+    expect(create.operationId).toBe('createJob');
+    expect(Object.keys(create.responses).sort()).toEqual(['201', '400', '401', '409', '429']);
+    expect(create.security.length).toBeGreaterThan(0);
+    const get = doc.paths['/jobs/{jobId}'].get;
+    expect(get.operationId).toBe('getJob');
+    expect(Object.keys(get.responses).sort()).toEqual(['200', '401', '404']);
+    const example = doc.components.schemas.CreateJobDto.properties;
+    // the documented example is a request the API accepts
+    const body = Object.fromEntries(Object.entries(example).map(([k, v]) => [k, v.example]));
+    const payload = doc.components.schemas.JobEmailPayloadDto.properties;
+    body.payload = Object.fromEntries(Object.entries(payload).map(([k, v]) => [k, v.example]));
+    body.tenantId = tenant.slug;
+    body.webhookUrl = receiver.url('/example');
+    expect((await submitJob(t, tenant.editor, body)).status).toBe(201);
+  });
+
   it('job.succeeded and job.failed reach subscriptions as engine events', async () => {
     const sub = await request(t.url)
       .post('/v1/subscriptions')
