@@ -72,7 +72,14 @@ export class JobRunner {
     await untilSlot(reservedAt, wait);
     const job = await this.jobs.claim(id, this.worker.id);
     if (!job) return 'stale'; // already claimed, ended, or not due: a duplicate or early queue job
-    if (await this.suppressions.isSuppressed(job.tenantId, job.payload.to)) return this.settle(job, { status: 'fatal', reason: 'suppressed' });
+    let suppressed: boolean;
+    try {
+      suppressed = await this.suppressions.isSuppressed(job.tenantId, job.payload.to);
+    } catch (e) {
+      // Nothing reached the provider: settle as a transient failure now rather than leave the claim to turn unknown.
+      return this.settle(job, settlementOf(new MailSendError('transient', `not sent: ${(e as Error).message}`), job.attempts, this.config.JOB_MAX_ATTEMPTS));
+    }
+    if (suppressed) return this.settle(job, { status: 'fatal', reason: 'suppressed' });
     let settlement: JobSettlement;
     try {
       const sent = await this.transport.send(jobEmail(job, sender.from));

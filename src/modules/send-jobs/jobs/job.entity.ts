@@ -40,7 +40,7 @@ export class Job extends BaseEntity {
   @Column('text', { default: 'queued' })
   status!: JobStatus;
 
-  /** Provider calls made (a claim counts one). */
+  /** Claims made; each is one provider call unless the suppression check ended or failed it first. */
   @Column('int', { default: 0 })
   attempts!: number;
 
