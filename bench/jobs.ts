@@ -6,27 +6,30 @@
  */
 import { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import Redis from 'ioredis';
-import { Client } from 'pg';
 import { Pool } from 'undici';
 import { signToken } from '../src/common/auth/token-issuer';
 import { JOB_CONCURRENCY } from '../src/modules/send-jobs/jobs/jobs.processor';
 import { SesPeer } from '../test/peers/ses-peer';
-import { ask, cpuPerEvent, cpuSnapshot, forkPeer, freePort, loop, startEngine } from './_engine';
 import { sesCeiling } from './_ses-ceiling';
+import { ask, cpuPerEvent, cpuSnapshot, forkPeer, freePort, json, JWT_SECRET, loop, PG, startEngine, tearDown } from './webhooks';
 
 // BENCH_JOBS shrinks the run on a machine too busy for 10k in a few minutes (the figure is a rate).
 const JOBS = Number(process.env.BENCH_JOBS ?? 10_000);
 /** Submissions in flight at once. */
 const IN_FLIGHT = Number(process.env.BENCH_JOBS_IN_FLIGHT ?? 16);
-const PG = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const REDIS = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const JWT_SECRET = randomBytes(32).toString('hex');
-const ENCRYPTION_KEY = randomBytes(32).toString('base64');
 
-async function json<T>(res: Response): Promise<T> {
-  if (!res.ok) throw new Error(`${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
+/** The engine processes inherit this process's environment: set `vars` while they start, then put it back. */
+async function withEnv<T>(vars: Record<string, string>, f: () => Promise<T>): Promise<T> {
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, vars);
+  try {
+    return await f();
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
 }
 
 /** A tenant with a callback secret, and an editor token for it. */
@@ -50,15 +53,9 @@ export async function run(): Promise<void> {
     const endpoint = await ses.start();
     const receiver = await forkPeer('_receiver.ts');
     children.push(receiver.child);
-    const [api, worker] = await startEngine({
-        dbUrl,
-        port,
-        prefix,
-        redisUrl: REDIS,
-        jwtSecret: JWT_SECRET,
-        encryptionKey: ENCRYPTION_KEY,
-        env: { MAIL_TRANSPORT: 'ses', SES_ENDPOINT: endpoint, SEND_RATE_PER_SECOND: '0', JOBS_PER_MINUTE: '10000000' },
-    });
+    const [api, worker] = await withEnv({ MAIL_TRANSPORT: 'ses', SES_ENDPOINT: endpoint, SEND_RATE_PER_SECOND: '0', JOBS_PER_MINUTE: '10000000' }, () =>
+      startEngine(dbUrl, port, prefix),
+    );
     children.push(api, worker);
     const { tenantId, token } = await setUp(base);
     const ceilingBefore = await sesCeiling(endpoint, 10, JOB_CONCURRENCY);
@@ -102,16 +99,7 @@ export async function run(): Promise<void> {
     console.log(`  ratio   ${(rate / ceiling).toFixed(2)} (target ≥ 0.35)`);
     console.log(`  CPU ms per job (2 cores = 2,000 ms/s in all): ${cpu}`);
   } finally {
-    for (const child of children) child.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 1000));
+    await tearDown(children, dbName, prefix);
     await ses.stop();
-    const admin = new Client({ connectionString: PG });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => undefined);
-    await admin.end();
-    const redis = new Redis(REDIS);
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length) await redis.del(...keys);
-    redis.disconnect();
   }
 }
