@@ -1,13 +1,15 @@
 import { ChildProcess } from 'node:child_process';
 import request from 'supertest';
+import { v7 as uuidv7 } from 'uuid';
 import { JOB_CONCURRENCY } from '../src/modules/send-jobs/jobs/jobs.processor';
 import { createTestApp, TestApp } from './support/app';
-import { createTenant } from './support/auth';
+import { adminToken, createTenant } from './support/auth';
 import { getJobState, submitJob } from './support/jobs';
 import { waitFor } from './support/send-jobs';
 import { flatSignature } from './support/sns';
 import { startWorker, stopWorker } from './support/worker-process';
 import { SesPeer } from './peers/ses-peer';
+import { WebhookReceiver } from './peers/webhook-receiver';
 
 jest.setTimeout(300_000);
 
@@ -23,6 +25,7 @@ interface JobRow {
 /** Single jobs across real worker processes: a kill -9 mid-run, a Redis wipe, and SES events settling the unknown. */
 describe('jobs across worker processes', () => {
   const ses = new SesPeer();
+  let receiver: WebhookReceiver;
   let t: TestApp;
   let tenant: Awaited<ReturnType<typeof createTenant>>;
   let workerEnv: Record<string, string>;
@@ -53,15 +56,18 @@ describe('jobs across worker processes', () => {
   };
 
   beforeAll(async () => {
+    receiver = await WebhookReceiver.start();
     const endpoint = await ses.start();
-    workerEnv = { MAIL_TRANSPORT: 'ses', SES_ENDPOINT: endpoint, SEND_RATE_PER_SECOND: '0' };
+    workerEnv = { MAIL_TRANSPORT: 'ses', SES_ENDPOINT: endpoint, SEND_RATE_PER_SECOND: '0', WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOWED_CIDRS: '127.0.0.0/8' };
     t = await createTestApp({ env: { APP_ROLE: 'api', SES_EVENTS_HMAC_SECRET: SES_SECRET, ...workerEnv } });
     tenant = await createTenant(t);
+    await request(t.url).post(`/api/tenants/${tenant.id}/callback-secret`).set('Authorization', `Bearer ${adminToken()}`).expect(201);
   });
   afterAll(async () => {
     for (const w of workers) await stopWorker(w, 'SIGKILL');
     await t?.close();
     await ses.stop();
+    await receiver?.close();
   });
 
   it('kill -9 during a run of 400 jobs, then a new worker: no address emailed twice, every job terminal or honestly outcome_unknown', async () => {
@@ -85,27 +91,37 @@ describe('jobs across worker processes', () => {
     expect(['succeeded', 'running']).toContain(seen.status);
   });
 
-  it('an SES event settles an outcome_unknown job (accepted → succeeded); the timeout ends the rest as fatal', async () => {
-    // What a kill during the provider call leaves: the provider accepted one email, the other never reached it.
-    ses.delayMs = 0;
-    const [accepted, lost] = await submitMany(2, 'unknown');
-    await waitFor(rows, (rs) => rs.filter((r) => [accepted, lost].includes(r.to) && r.status === 'succeeded').length === 2);
-    const byTo = new Map((await rows()).map((r) => [r.to, r]));
-    const ids = [byTo.get(accepted)!.id, byTo.get(lost)!.id];
-    await t.db.query(`UPDATE jobs SET status = 'running', failure_reason = 'outcome_unknown', completed_at = NULL WHERE id = ANY($1)`, [ids]);
+  it('an SES event settles an outcome_unknown job (accepted → succeeded); the timeout ends the rest as fatal; both call back', async () => {
+    if (!workers.some((w) => w.exitCode === null && w.signalCode === null)) await spawnWorker(); // runs the delivery reconciler
+    // Rows as a kill during the provider call leaves them: running, outcome_unknown, claimed by a dead worker.
+    const [accepted, lost] = [uuidv7(), uuidv7()];
+    for (const id of [accepted, lost]) {
+      await t.db.query(
+        `INSERT INTO jobs (id, tenant_id, type, payload, webhook_url, status, attempts, claimed_by, claimed_at, failure_reason)
+         VALUES ($1, $2, 'email', $3, $4, 'running', 1, 'dead-worker', now(), 'outcome_unknown')`,
+        [id, tenant.id, { to: `${id}@example.com`, subject: 'S', body: 'B' }, receiver.url(`/cb-${id}`)],
+      );
+    }
+    const jobId = (id: string) => `job_${id.replace(/-/g, '')}`;
 
-    const body = JSON.stringify({ event_type: 'delivery', message_id: ids[0], tenant_id: tenant.id, email: accepted, occurred_at: new Date().toISOString() });
+    const body = JSON.stringify({ event_type: 'delivery', message_id: accepted, tenant_id: tenant.id, email: `${accepted}@example.com`, occurred_at: new Date().toISOString() });
     const res = await request(t.url).post('/webhooks/ses').set('Content-Type', 'application/json').set('X-Amz-Sns-Signature', flatSignature(body, SES_SECRET)).send(body);
     expect(res.status).toBe(200);
-    expect(await getJobState(t, tenant.editor, `job_${ids[0].replace(/-/g, '')}`)).toMatchObject({ status: 'succeeded', failureReason: null });
-    expect(await getJobState(t, tenant.editor, `job_${ids[1].replace(/-/g, '')}`)).toMatchObject({ status: 'running', failureReason: 'outcome_unknown' });
+    expect(await getJobState(t, tenant.editor, jobId(accepted))).toMatchObject({ status: 'succeeded', failureReason: null });
+    expect(await getJobState(t, tenant.editor, jobId(lost))).toMatchObject({ status: 'running', failureReason: 'outcome_unknown' });
+    // the callback written in the event's transaction is sent by the delivery reconciler
+    const [ok] = await receiver.waitFor(`/cb-${accepted}`, 1, 60_000);
+    expect(JSON.parse(ok.body)).toMatchObject({ jobId: jobId(accepted), status: 'succeeded' });
 
-    // A worker with a short unknown timeout ends every unresolved one as fatal (outcome_unknown).
+    // A worker with a short unknown timeout ends every unresolved one as fatal (outcome_unknown), with its callback.
     await stopAll();
     await spawnWorker({ JOB_OUTCOME_UNKNOWN_TIMEOUT_SECONDS: '1' });
     const end = await waitFor(rows, (rs) => !rs.some((r) => r.status === 'running'));
-    expect(end.find((r) => r.id === ids[1])).toMatchObject({ status: 'fatal', failure_reason: 'outcome_unknown' });
-    expect(end.find((r) => r.id === ids[0])).toMatchObject({ status: 'succeeded' });
+    expect(end.find((r) => r.id === lost)).toMatchObject({ status: 'fatal', failure_reason: 'outcome_unknown' });
+    expect(end.find((r) => r.id === accepted)).toMatchObject({ status: 'succeeded' });
+    const [failed] = await receiver.waitFor(`/cb-${lost}`, 1, 60_000);
+    expect(JSON.parse(failed.body)).toMatchObject({ jobId: jobId(lost), status: 'fatal' });
+    expect(emailsTo(`${lost}@example.com`)).toBe(0); // never sent again blindly
   });
 
   it('after Redis loses the queue, the reconciler re-adds due jobs and each is sent once', async () => {
