@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { v7 as uuidv7 } from 'uuid';
+import { SecretBox } from '../../common/crypto/secrets';
+import { AppConfig } from '../../config/app-config';
+import { DeliveriesRepository } from './deliveries.repository';
 import { DeliveryProducer } from './delivery.producer';
-import { SubscriptionSecrets } from '../webhooks/subscription-secrets';
 
 /** A request to one URL that belongs to no subscription (a job's completion callback). */
 export interface OneOffDelivery {
@@ -22,20 +23,20 @@ export interface OneOffDelivery {
  */
 @Injectable()
 export class OneOffDeliveries {
+  /** Seals with APP_ENCRYPTION_KEY, which the runner opens with. */
+  private readonly box: SecretBox;
+
   constructor(
-    private readonly secrets: SubscriptionSecrets,
+    @Inject(AppConfig) config: AppConfig,
+    private readonly deliveries: DeliveriesRepository,
     private readonly producer: DeliveryProducer,
-  ) {}
+  ) {
+    this.box = new SecretBox(config.encryptionKey);
+  }
 
   /** Writes a pending delivery, due now, in the caller's transaction; `enqueue` it after the commit. */
-  async create(manager: EntityManager, d: OneOffDelivery): Promise<string> {
-    const id = uuidv7();
-    await manager.query(
-      `INSERT INTO webhook_deliveries (id, tenant_id, target_url, sealed_secret, body, retry_schedule, status, next_attempt_at)
-       VALUES ($1, $2, $3, $4, $5::jsonb, $6::int[], 'pending', now())`,
-      [id, d.tenantId, d.url, this.secrets.seal(d.secret), JSON.stringify(d.body), d.retrySchedule],
-    );
-    return id;
+  create(manager: EntityManager, d: OneOffDelivery): Promise<string> {
+    return this.deliveries.insertOneOff(manager, { ...d, sealedSecret: this.box.seal(d.secret) });
   }
 
   /** First attempts of committed rows; should Redis be down, the reconciler adds them once it is back. */
