@@ -1,8 +1,7 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { MetricsModule } from '../../common/metrics/metrics.module';
 import { RedisModule } from '../../common/redis/redis.module';
-import { Tenant } from '../tenants/tenant.entity';
+import { PeriodicTasksModule } from '../../common/scheduling/periodic-tasks';
 import { SubscribersModule } from '../subscribers/subscribers.module';
 import { TenantsModule } from '../tenants/tenants.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
@@ -23,7 +22,7 @@ import { SendJobsModule } from './send-jobs.module';
  * when APP_ROLE runs workers.
  */
 @Module({
-  imports: [SendJobsModule, WebhooksModule, SubscribersModule, TenantsModule, RedisModule, MetricsModule, TypeOrmModule.forFeature([Tenant])],
+  imports: [SendJobsModule, WebhooksModule, SubscribersModule, RedisModule, PeriodicTasksModule, MetricsModule, TenantsModule],
   providers: [
     mailTransportProvider,
     SendRateLimiter,

@@ -21,6 +21,7 @@ import { SendJobMessagesRepository } from './send-job-messages.repository';
 import { SendJob } from './send-job.entity';
 import { SendJobsController } from './send-jobs.controller';
 import { SendJobsProducer } from './send-jobs.producer';
+import { SendJobsRepository } from './send-jobs.repository';
 import { SendJobsService } from './send-jobs.service';
 import { SendJobSentMessages, SentMessages } from './sent-messages';
 import { UnsubscribeController } from './unsubscribe/unsubscribe.controller';
@@ -42,6 +43,7 @@ import { UnsubscribeService } from './unsubscribe/unsubscribe.service';
   providers: [
     SendJobsService,
     SendJobsProducer,
+    SendJobsRepository,
     SendJobMessagesRepository,
     UnsubscribeService,
     JobsService,
@@ -52,16 +54,6 @@ import { UnsubscribeService } from './unsubscribe/unsubscribe.service';
     JobSentMessages,
     { provide: SentMessages, useClass: SendJobSentMessages },
   ],
-  exports: [
-    BullModule,
-    TypeOrmModule,
-    SendJobsProducer,
-    SendJobMessagesRepository,
-    SentMessages,
-    JobsRepository,
-    JobsProducer,
-    JobCompletion,
-    JobsReconciler,
-  ],
+  exports: [SendJobsProducer, SendJobsRepository, SendJobMessagesRepository, SentMessages, JobsRepository, JobsProducer, JobCompletion, JobsReconciler],
 })
 export class SendJobsModule {}

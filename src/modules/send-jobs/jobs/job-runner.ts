@@ -6,7 +6,7 @@ import { AppConfig } from '../../../config/app-config';
 import { SuppressionList } from '../../subscribers/suppression-list.service';
 import { TenantsService } from '../../tenants/tenants.service';
 import { MailSendError, MailTransport, OutboundEmail } from '../mail/mail-transport';
-import { retryDelayMs } from '../sending/compose-email';
+import { messageRetryBackoffMs } from '../sending/message-retry-backoff';
 import { SendRateLimiter, untilSlot } from '../sending/send-rate-limiter';
 import { WorkerIdentity } from '../sending/worker-identity';
 import { toJobId } from './job-id';
@@ -26,7 +26,7 @@ interface SenderSettings {
 export function settlementOf(err: MailSendError, attempts: number, maxAttempts: number, random = Math.random()): JobSettlement {
   if (err.kind === 'recipient') return { status: 'fatal', reason: err.message };
   if (attempts >= maxAttempts) return { status: 'fatal', reason: `gave up after ${attempts} attempts: ${err.message}` };
-  return { status: 'retry', reason: err.message, delayMs: retryDelayMs(attempts, random) };
+  return { status: 'retry', reason: err.message, delayMs: messageRetryBackoffMs(attempts, random) };
 }
 
 /** The email of a job; the tags let SES events find the job (`message_id` is the row id). */

@@ -1,8 +1,7 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { RedisService } from '../../../common/redis/redis.module';
+import { PeriodicTasks } from '../../../common/scheduling/periodic-tasks';
 import { AppConfig } from '../../../config/app-config';
 import { HEARTBEAT_TTL_MS, WorkerIdentity } from '../sending/worker-identity';
 import { JobCompletion } from './job-completion';
@@ -15,17 +14,14 @@ const STALE_CLAIM_SECONDS = 300;
 const EXPIRE_BATCH = 100;
 
 /**
- * Every worker runs this tick; each step is a conditional statement, so ticks in several workers never conflict.
- * It marks dead workers' claims `outcome_unknown`, ends unknowns past JOB_OUTCOME_UNKNOWN_TIMEOUT_SECONDS as
- * `fatal`, and every interval (one worker at a time, Redis lock) re-adds due jobs — the Redis-loss recovery.
+ * Two periodic tasks (PeriodicTasks: one worker per run). Every second: dead workers' claims become
+ * `outcome_unknown`, and unknowns past JOB_OUTCOME_UNKNOWN_TIMEOUT_SECONDS end `fatal`. Every 15 s: due jobs are
+ * re-added to the queue — the Redis-loss recovery. Each step is a conditional statement, so overlapping runs never
+ * conflict.
  */
 @Injectable()
-export class JobsScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+export class JobsScheduler implements OnApplicationBootstrap {
   private readonly logger = new Logger(JobsScheduler.name);
-  private timer?: NodeJS.Timeout;
-  private ticking = false;
-  private nextReconcileAt = 0;
-  private readonly token = randomUUID();
 
   constructor(
     @Inject(AppConfig) private readonly config: AppConfig,
@@ -34,32 +30,17 @@ export class JobsScheduler implements OnApplicationBootstrap, OnApplicationShutd
     private readonly completion: JobCompletion,
     private readonly reconciler: JobsReconciler,
     private readonly worker: WorkerIdentity,
-    private readonly redis: RedisService,
+    private readonly tasks: PeriodicTasks,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.tick(), TICK_MS);
-  }
-
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
+    this.tasks.schedule({ name: 'jobs-tick', everyMs: TICK_MS, run: () => this.tick() });
+    this.tasks.schedule({ name: 'jobs-reconciler', everyMs: JOBS_RECONCILE_INTERVAL_MS, run: () => this.reconcile() });
   }
 
   async tick(): Promise<void> {
-    if (this.ticking) return;
-    this.ticking = true;
-    try {
-      await this.recoverLostClaims();
-      await this.expireUnknown();
-      if (Date.now() >= this.nextReconcileAt) {
-        this.nextReconcileAt = Date.now() + JOBS_RECONCILE_INTERVAL_MS;
-        await this.reconcile();
-      }
-    } catch (e) {
-      this.logger.warn(`jobs tick failed: ${(e as Error).message}`);
-    } finally {
-      this.ticking = false;
-    }
+    await this.recoverLostClaims();
+    await this.expireUnknown();
   }
 
   /** Claims of workers whose heartbeat expired: their provider calls may or may not have happened. */
@@ -84,8 +65,6 @@ export class JobsScheduler implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   private async reconcile(): Promise<void> {
-    const lock = await this.redis.client.set(this.redis.key('jobs-reconciler-lock'), this.token, 'PX', JOBS_RECONCILE_INTERVAL_MS - 1000, 'NX');
-    if (lock !== 'OK') return;
     const n = await this.reconciler.run();
     if (n) this.logger.log(`jobs reconciler re-added ${n} due jobs`);
   }
