@@ -342,8 +342,11 @@ describe('jobs API', () => {
     const to = email('suppressed-event');
     await t.db.query(`INSERT INTO suppressions (id, tenant_id, email, reason, source) VALUES (gen_random_uuid(), $1, $2, 'complaint', 'ses')`, [tenant.id, to]);
     const failed = await submitJob(t, tenant.editor, job({ payload: { to, subject: 'S', body: 'B' } }));
-    await receiver.waitFor('/engine', 2);
-    const events = receiver.on('/engine').map((r) => JSON.parse(r.body) as { type: string; data: { job_id: string; status: string } });
+    // other tests' jobs may end after the subscription exists too: wait for these two, by job id
+    const events = await waitFor(
+      async () => receiver.on('/engine').map((r) => JSON.parse(r.body) as { type: string; data: { job_id: string; status: string } }),
+      (es) => [ok.body.jobId, failed.body.jobId].every((id) => es.some((e) => e.data.job_id === id)),
+    );
     expect(events).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ type: 'job.succeeded', data: expect.objectContaining({ job_id: ok.body.jobId, status: 'succeeded' }) }),
