@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { Batcher } from '../../common/batching/batcher';
 import { WebhookEvent } from './entities/webhook-event.entity';
-import { matchesEventFilter } from './event-filter';
+import { subscriptionMatches } from './event-filter';
 import { DeliveryProducer } from './delivery.producer';
 
 export interface NewEvent {
@@ -85,13 +85,14 @@ export class EventFanOut {
   }
 
   private async writeMany(manager: EntityManager, inputs: NewEvent[]): Promise<WrittenEvent[]> {
-    const subscriptions: { id: string; tenant_id: string; event_filter: string }[] = await manager.query(
-      `SELECT id, tenant_id, event_filter FROM webhook_subscriptions WHERE tenant_id = ANY($1::uuid[]) AND state = 'active'`,
+    const active: { id: string; tenant_id: string; event_filter: string; filter_spec: Record<string, unknown> | null }[] = await manager.query(
+      `SELECT id, tenant_id, event_filter, filter_spec FROM webhook_subscriptions WHERE tenant_id = ANY($1::uuid[]) AND state = 'active'`,
       [[...new Set(inputs.map((i) => i.tenantId))]],
     );
+    const subscriptions = active.map((r) => ({ id: r.id, tenantId: r.tenant_id, eventFilter: r.event_filter, filterSpec: r.filter_spec }));
     const events = inputs.map((input) => {
       const id = uuidv7();
-      const targets = subscriptions.filter((s) => s.tenant_id === input.tenantId && matchesEventFilter(s.event_filter, input.type));
+      const targets = subscriptions.filter((s) => s.tenantId === input.tenantId && subscriptionMatches(s, input));
       return { ...input, id, deliveries: targets.map((s) => ({ id: uuidv7(), tenantId: input.tenantId, eventId: id, subscriptionId: s.id })) };
     });
     const deliveries = events.flatMap((e) => e.deliveries);
