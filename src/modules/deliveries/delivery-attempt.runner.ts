@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Metrics } from '../../common/metrics/metrics';
 import { OutboundResponse, SafeHttpClient } from '../../common/outbound/safe-http';
 import { AppConfig } from '../../config/app-config';
-import { deliveryHeaders } from '../webhooks/delivery-request';
+import { deliveryHeaders, recordedHeaders } from '../webhooks/delivery-request';
 import { DeliveryAttemptJob, DeliveryProducer } from '../webhooks/delivery.producer';
 import { WebhookDelivery } from '../webhooks/entities/webhook-delivery.entity';
 import { eventEnvelope, signDelivery } from '../webhooks/signing';
@@ -110,7 +110,8 @@ export class DeliveryAttemptRunner {
     const timestamp = Math.floor(Date.now() / 1000);
     const signed = signDelivery(secrets, messageId, timestamp, body);
     const url = delivery.targetUrl ?? sub?.url ?? '';
-    const res = await this.http.post({ url, body, headers: deliveryHeaders(messageId, timestamp, signed, sub?.headers) });
+    const headers = deliveryHeaders(messageId, timestamp, signed, sub?.headers);
+    const res = await this.http.post({ url, body, headers });
 
     const schedule = delivery.retrySchedule ?? this.config.WEBHOOK_RETRY_SCHEDULE_SECONDS;
     const outcome = decideOutcome({ status: res.status, errorCode: res.errorCode, retryAfter: res.headers?.['retry-after'] }, attempt, schedule);
@@ -122,6 +123,7 @@ export class DeliveryAttemptRunner {
         requestSignature: signed.xWebhookSignature,
         webhookSignature: signed.webhookSignature,
         url,
+        requestHeaders: recordedHeaders(headers),
         responseStatus: res.status,
         responseHeaders: res.headers,
         responseBodySnippet: res.body,

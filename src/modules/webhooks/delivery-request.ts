@@ -15,3 +15,12 @@ export function deliveryHeaders(messageId: string, timestamp: number, signatures
     'x-webhook-signature': signatures.xWebhookSignature,
   };
 }
+
+/** Header names whose values may carry a credential (custom headers a tenant configured); signatures do not. */
+const SECRET_HEADER = /auth|cookie|secret|token|password|api[-_]?key|session/i;
+export const REDACTED = '[redacted]';
+
+/** The request headers as the attempt log keeps them: everything sent, credential-like values redacted. */
+export function recordedHeaders(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, SECRET_HEADER.test(k) ? REDACTED : v]));
+}
