@@ -12,8 +12,21 @@ export interface Problem {
   reason?: string;
   errors?: FieldErrors;
   validations?: Record<string, string>;
+  /** flexEngage `APIErrorResponse.description`: the human sentence (that dialect's `message` is the reason phrase). */
+  description?: string;
   request_id: string;
 }
+
+/** The error body a route family speaks on top of the common problem fields (declared with `@ValidationStatus`). */
+export const ERROR_DIALECTS = ['problem', 'flexengage'] as const;
+export type ErrorDialect = (typeof ERROR_DIALECTS)[number];
+
+/** What each dialect changes in the common body. */
+const DIALECT_FIELDS: Record<ErrorDialect, (p: Problem) => Partial<Problem>> = {
+  problem: () => ({}),
+  // flexEngage: `message` is the upper-case reason phrase (`NOT FOUND`), except its 500 example's `Internal Server Error`.
+  flexengage: (p) => ({ message: p.status === 500 ? p.title : p.title.toUpperCase(), description: p.detail }),
+};
 
 /** The body that satisfies every seed's error schema at once (RFC 7807 + `error`/`message` + seed-002 `validations`). */
 export function buildProblem(p: {
@@ -24,6 +37,7 @@ export function buildProblem(p: {
   requestId: string;
   reason?: string;
   errors?: FieldErrors;
+  dialect?: ErrorDialect;
 }): Problem {
   const body: Problem = {
     type: `urn:send-engine:problem:${p.code}`,
@@ -40,5 +54,5 @@ export function buildProblem(p: {
     body.errors = p.errors;
     body.validations = Object.fromEntries(Object.entries(p.errors).map(([k, v]) => [k, v.join('; ')]));
   }
-  return body;
+  return Object.assign(body, DIALECT_FIELDS[p.dialect ?? 'problem'](body));
 }
