@@ -35,6 +35,7 @@ import { SesEventsModule } from './modules/ses-events/ses-events.module';
 import { SubscribersWorkerModule } from './modules/subscribers/subscribers-worker.module';
 import { SubscribersModule } from './modules/subscribers/subscribers.module';
 import { TenantsModule } from './modules/tenants/tenants.module';
+import { FlexEngageModule } from './modules/webhooks/dialects/flexengage/flexengage.module';
 import { WebhooksModule } from './modules/webhooks/webhooks.module';
 
 /** Domain modules: API, producers and services. */
@@ -43,6 +44,7 @@ const DOMAIN_MODULES = [
   WebhooksModule,
   DeliveriesModule,
   DeadLettersModule,
+  FlexEngageModule,
   MaintenanceModule,
   SubscribersModule,
   SendJobsModule,

@@ -4,6 +4,7 @@ import { TenantsModule } from '../tenants/tenants.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
 import { DeliveriesController } from './deliveries.controller';
 import { DeliveriesService } from './deliveries.service';
+import { DeliveryLogRepository } from './delivery-log.repository';
 import { DeliveryUpdates } from './delivery-updates';
 import { EchoStreamController } from './echo-stream.controller';
 import { EchoStreamService } from './echo-stream.service';
@@ -13,7 +14,7 @@ import { DeliveryReconciler } from './reconciler';
 @Module({
   imports: [WebhooksModule, TenantsModule, RedisModule],
   controllers: [DeliveriesController, EchoStreamController],
-  providers: [DeliveriesService, DeliveryUpdates, EchoStreamService, DeliveryReconciler],
-  exports: [DeliveriesService, DeliveryUpdates, DeliveryReconciler, WebhooksModule, RedisModule],
+  providers: [DeliveriesService, DeliveryLogRepository, DeliveryUpdates, EchoStreamService, DeliveryReconciler],
+  exports: [DeliveriesService, DeliveryLogRepository, DeliveryUpdates, DeliveryReconciler, WebhooksModule, RedisModule],
 })
 export class DeliveriesModule {}

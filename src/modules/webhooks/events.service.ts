@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import { AppError } from '../../common/errors/app-error';
 import { Page, paginate } from '../../common/pagination/cursor';
 import { WebhookDelivery } from './entities/webhook-delivery.entity';
@@ -57,6 +57,13 @@ export class EventsService {
     const event = await this.events.findOneBy({ id, tenantId });
     if (!event) throw AppError.notFound('Event');
     return toEventResponse(event, (await this.summaries([id])).get(id));
+  }
+
+  /** The tenant's events with these ids (for logs that list deliveries and show their events). */
+  async findByIds(tenantId: string, ids: string[]): Promise<Map<string, WebhookEvent>> {
+    if (!ids.length) return new Map();
+    const events = await this.events.findBy({ tenantId, id: In(ids) });
+    return new Map(events.map((e) => [e.id, e]));
   }
 
   /** succeeded = success, failed = dead (given up), pending = still to be delivered (incl. retrying). */
