@@ -4,12 +4,14 @@ import {
   ArrayMaxSize, ArrayNotEmpty, IsArray, IsBoolean, IsDefined, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min, ValidateBy,
 } from 'class-validator';
 import { isUuid } from '../../../../common/http/parse-id.pipe';
-import { FLEXENGAGE_EVENT_TYPES, isFlexEngageTypePattern } from './flexengage-types';
+import { FLEXENGAGE_EVENT_TYPES, FLEXENGAGE_TYPE_PATTERNS, isFlexEngageTypePattern } from './flexengage-types';
 
 /** The dialect's schemas are named `FlexEngage…` in the engine's one Swagger document (other dialects have a `Page` too). */
 const EXAMPLE_ID = '0193f5c2-7a1e-7b3c-9d4e-5f6a7b8c9d0e';
 const EXAMPLE_EVENT_ID = '0193f5c4-1b2c-7d3e-8f4a-5b6c7d8e9f0a';
 const EVENTS: { type: 'string'; enum: string[] } = { type: 'string', enum: [...FLEXENGAGE_EVENT_TYPES] };
+/** What a webhook subscribes to: a type or a group of types (a prefix by dot parts), which the API's enum does not list. */
+const EVENT_PATTERNS: { type: 'string'; enum: string[] } = { type: 'string', enum: [...FLEXENGAGE_TYPE_PATTERNS] };
 
 const IsEventTypePattern = () =>
   ValidateBy(
@@ -25,7 +27,7 @@ export class CreateFlexEngageWebhookDto {
   endpoint!: string;
 
   @ApiProperty({
-    type: 'array', items: EVENTS, example: ['ORDER_EVENTS.OMS.ORDER_SHIPPED', 'ORDER_EVENTS.TRACKING'],
+    type: 'array', items: EVENT_PATTERNS, example: ['ORDER_EVENTS.OMS.ORDER_SHIPPED', 'ORDER_EVENTS.TRACKING'],
     description: 'Event types, or prefixes of them (`ORDER_EVENTS.OMS` covers every `ORDER_EVENTS.OMS.*` type); any case.',
   })
   @IsDefined({ message: 'events is required' }) @IsArray() @ArrayNotEmpty({ message: 'events must not be empty' }) @ArrayMaxSize(100)
@@ -71,7 +73,7 @@ export class FlexEngageWebhookResponse {
   @ApiProperty({ format: 'date-time', example: '2026-11-29T09:30:00.000Z' }) created!: string;
   @ApiProperty({ format: 'date-time', example: '2026-11-29T09:30:00.000Z' }) updated!: string;
   @ApiProperty({ format: 'uri', example: 'https://example.com/my/webhook/endpoint' }) endpoint!: string;
-  @ApiProperty({ type: 'array', items: EVENTS, example: ['ORDER_EVENTS.OMS.ORDER_SHIPPED', 'ORDER_EVENTS.TRACKING'] }) events!: string[];
+  @ApiProperty({ type: 'array', items: EVENT_PATTERNS, example: ['ORDER_EVENTS.OMS.ORDER_SHIPPED', 'ORDER_EVENTS.TRACKING'] }) events!: string[];
   @ApiProperty({ example: true }) enabled!: boolean;
 }
 
