@@ -52,7 +52,7 @@ describe('flexEngage webhooks API (/v1/{brandId}/webhooks…)', () => {
     return res;
   }
 
-  /** The seed's APIErrorResponse on top of the common problem body. */
+  /** The flexEngage APIErrorResponse on top of the common problem body. */
   function expectError(res: request.Response, status: number, message: string, description?: string | RegExp) {
     expect(res.status).toBe(status);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
@@ -148,7 +148,7 @@ describe('flexEngage webhooks API (/v1/{brandId}/webhooks…)', () => {
   });
 
   describe('auth and brands', () => {
-    it('401 without a valid token, 403 for a viewer writing; the seed error body', async () => {
+    it('401 without a valid token, 403 for a viewer writing; the flexEngage error body', async () => {
       const a = await createTenant(t);
       expectError(await call('get', LIST, { brandId: a.id }), 401, 'UNAUTHORIZED');
       expectError(await call('get', LIST, { brandId: a.id }, { token: 'not-a-jwt' }), 401, 'UNAUTHORIZED');
@@ -218,7 +218,7 @@ describe('flexEngage webhooks API (/v1/{brandId}/webhooks…)', () => {
       expect(list.body).toEqual([first, second]);
     });
 
-    it('get: unknown or malformed id is 404 with the seed sentence', async () => {
+    it('get: unknown or malformed id is 404 with that API'"'"'s sentence', async () => {
       const a = await createTenant(t);
       expectError(await call('get', ONE, { brandId: a.slug, id: UNKNOWN_ID }, { token: a.viewer }), 404, 'NOT FOUND', `A webhook with ID: ${UNKNOWN_ID} for brandId: ${a.slug} was not found`);
       expectError(await call('get', ONE, { brandId: a.slug, id: '123' }, { token: a.viewer }), 404, 'NOT FOUND', `A webhook with ID: 123 for brandId: ${a.slug} was not found`);

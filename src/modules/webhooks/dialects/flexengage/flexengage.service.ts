@@ -62,7 +62,7 @@ export class FlexEngageService {
     return toWebhookResponse(sub);
   }
 
-  /** The seed answers 404 for a brand without webhooks, rather than an empty list. */
+  /** That API answers 404 for a brand without webhooks, rather than an empty list; its clients expect it. */
   async list(req: BrandRequest): Promise<FlexEngageWebhookResponse[]> {
     const tenantId = await this.brand(req, NOT_FOUND.list());
     const subs = await this.subscriptions.listByOrigin(tenantId, FLEXENGAGE_ORIGIN);
