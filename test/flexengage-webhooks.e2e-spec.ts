@@ -218,7 +218,7 @@ describe('flexEngage webhooks API (/v1/{brandId}/webhooks…)', () => {
       expect(list.body).toEqual([first, second]);
     });
 
-    it('get: unknown or malformed id is 404 with that API'"'"'s sentence', async () => {
+    it('get: unknown or malformed id is 404 with that API\'s sentence', async () => {
       const a = await createTenant(t);
       expectError(await call('get', ONE, { brandId: a.slug, id: UNKNOWN_ID }, { token: a.viewer }), 404, 'NOT FOUND', `A webhook with ID: ${UNKNOWN_ID} for brandId: ${a.slug} was not found`);
       expectError(await call('get', ONE, { brandId: a.slug, id: '123' }, { token: a.viewer }), 404, 'NOT FOUND', `A webhook with ID: 123 for brandId: ${a.slug} was not found`);

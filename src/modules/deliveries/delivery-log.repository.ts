@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
-import { WebhookDeliveryAttempt } from '../webhooks/entities/webhook-delivery-attempt.entity';
-import { WebhookDelivery } from '../webhooks/entities/webhook-delivery.entity';
+import { WebhookDeliveryAttempt } from './entities/webhook-delivery-attempt.entity';
+import { WebhookDelivery } from './entities/webhook-delivery.entity';
 
 /** One event as a subscription's log shows it: its delivery and the outcome of the latest attempt. */
 export interface DeliveryLogEntry {

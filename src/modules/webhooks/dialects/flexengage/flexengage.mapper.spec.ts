@@ -1,6 +1,6 @@
 import { DeliveryLogEntry } from '../../../deliveries/delivery-log.repository';
-import { WebhookDeliveryAttempt } from '../../entities/webhook-delivery-attempt.entity';
-import { WebhookDelivery } from '../../entities/webhook-delivery.entity';
+import { WebhookDeliveryAttempt } from '../../../deliveries/entities/webhook-delivery-attempt.entity';
+import { WebhookDelivery } from '../../../deliveries/entities/webhook-delivery.entity';
 import { WebhookSubscription } from '../../entities/webhook-subscription.entity';
 import { attemptStatus, eventStatus, toAttempt, toEventDetail, toEventsPage, toWebhookResponse } from './flexengage.mapper';
 import { isFlexEngageTypePattern, normalizeTypes, sameTypeSet } from './flexengage-types';
