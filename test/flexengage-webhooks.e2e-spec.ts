@@ -153,6 +153,17 @@ describe('flexEngage webhooks API (/v1/{brandId}/webhooks…)', () => {
       expectError(await call('get', LIST, { brandId: a.id }), 401, 'UNAUTHORIZED');
       expectError(await call('get', LIST, { brandId: a.id }, { token: 'not-a-jwt' }), 401, 'UNAUTHORIZED');
       expectError(await call('post', LIST, { brandId: a.id }, { token: a.viewer, body: { endpoint: receiver.url('/x'), events: ['RECEIPTS'] } }), 403, 'FORBIDDEN');
+      // API keys are the relay API's credential
+      const key = (await request(t.url).post(`/api/tenants/${a.id}/api-keys`).set('Authorization', `Bearer ${adminToken()}`).send({ environment: 'test' })).body.key;
+      expectError(await call('get', LIST, { brandId: a.id }, { token: key }), 401, 'UNAUTHORIZED');
+    });
+
+    it('a platform admin may name any brand', async () => {
+      const a = await createTenant(t);
+      const hook = await createWebhook(a, '/admin-read', ['RECEIPTS']);
+      const res = await call('get', ONE, { brandId: a.slug, id: hook.id }, { token: adminToken() });
+      expect(res.status).toBe(200);
+      expect(res.body.id).toBe(hook.id);
     });
 
     it('an OAuth2 client-credentials token works: write scope creates, read scope reads but cannot write', async () => {
