@@ -462,10 +462,17 @@ describe('flexEngage webhooks API (/v1/{brandId}/webhooks…)', () => {
       'delete /v1/{brandId}/webhooks/{id}', 'get /v1/{brandId}/webhooks', 'get /v1/{brandId}/webhooks/{id}', 'get /v1/{brandId}/webhooks/{id}/events',
       'get /v1/{brandId}/webhooks/{id}/events/{eventId}', 'patch /v1/{brandId}/webhooks/{id}', 'post /v1/{brandId}/webhooks', 'post /v1/{brandId}/webhooks/{id}/events/{eventId}/retry',
     ]);
+    type ErrorResponse = { content: Record<string, { schema: { $ref: string }; example: { message: string; status: number } }> };
     for (const op of ops) {
       expect(op.operationId).toMatch(/^flexEngage/);
       expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['401', '403', '404', '429', '500']));
+      const notFound = (op.responses['404'] as ErrorResponse).content['application/problem+json'];
+      expect(notFound.schema.$ref).toBe('#/components/schemas/FlexEngageAPIErrorResponse');
+      expect(notFound.example).toMatchObject({ message: 'NOT FOUND', status: 404 });
     }
+    const create = ops.find((op) => op.method === 'post' && op.path === '/v1/{brandId}/webhooks')!;
+    expect((create.responses['201'] as { headers: Record<string, unknown> }).headers.Location).toBeDefined();
+    expect(Object.keys(create.responses)).toEqual(expect.arrayContaining(['201', '409', '422']));
     expect(doc.components.schemas.FlexEngageWebhookResponse.properties.events.items.enum).toContain('ORDER_EVENTS.OMS.ORDER_SHIPPED');
   });
 });

@@ -50,7 +50,7 @@ export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
 
 export class FlexEngageEventsQueryDto {
-  @ApiPropertyOptional({ description: 'The page size', default: DEFAULT_PAGE_SIZE, minimum: 1, maximum: MAX_PAGE_SIZE })
+  @ApiPropertyOptional({ type: 'integer', description: 'The page size', default: DEFAULT_PAGE_SIZE, minimum: 1, maximum: MAX_PAGE_SIZE })
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_PAGE_SIZE)
   size?: number;
 
@@ -62,7 +62,7 @@ export class FlexEngageEventsQueryDto {
   @IsOptional() @IsISO8601({ strict: true })
   end?: string;
 
-  @ApiPropertyOptional({ description: 'Continue after this event: the previous page\'s `page.lastId`', format: 'uuid' })
+  @ApiPropertyOptional({ description: 'Continue after this event: the previous page\'s `page.lastId`', format: 'uuid', example: EXAMPLE_EVENT_ID })
   @IsOptional() @IsUuidString()
   startId?: string;
 }
@@ -91,7 +91,7 @@ export class FlexEngageEventSummary {
 
 @ApiSchema({ name: 'FlexEngagePage' })
 export class FlexEngagePage {
-  @ApiProperty({ example: DEFAULT_PAGE_SIZE }) size!: number;
+  @ApiProperty({ type: 'integer', example: DEFAULT_PAGE_SIZE }) size!: number;
   @ApiProperty({ type: 'string', format: 'uuid', nullable: true, example: null, description: 'The `startId` this page continued after' })
   startId!: string | null;
   @ApiProperty({ type: 'string', format: 'uuid', nullable: true, example: EXAMPLE_EVENT_ID, description: 'Pass as `startId` for the next page; null on the last page' })
@@ -116,11 +116,11 @@ export class FlexEngageAttemptRequest {
 
 @ApiSchema({ name: 'FlexEngageResponse' })
 export class FlexEngageAttemptResponse {
-  @ApiPropertyOptional({ example: 200, description: 'Absent when no response came (timeout, refused connection)' }) statusCode?: number;
+  @ApiPropertyOptional({ type: 'integer', example: 200, description: 'Absent when no response came (timeout, refused connection)' }) statusCode?: number;
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, example: { 'content-type': 'application/json' } })
   headers?: Record<string, string>;
   @ApiPropertyOptional({ example: '{"example": "response json"}', description: 'The first 4 KB of the response body' }) body?: string;
-  @ApiPropertyOptional({ example: 231, description: 'The response time in milliseconds' }) time?: number;
+  @ApiPropertyOptional({ type: 'integer', example: 231, description: 'The response time in milliseconds' }) time?: number;
 }
 
 @ApiSchema({ name: 'FlexEngageWebhookEventAttempt' })

@@ -1,5 +1,5 @@
 import { applyDecorators, Type } from '@nestjs/common';
-import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiResponse } from '@nestjs/swagger';
+import { ApiBody, ApiExtraModels, ApiOperation, ApiParam, ApiResponse, getSchemaPath } from '@nestjs/swagger';
 import {
   CreateFlexEngageWebhookDto, FlexEngageErrorResponse, FlexEngageEventDetail, FlexEngageEventsPage, FlexEngageWebhookResponse,
   PatchFlexEngageWebhookDto,
@@ -17,8 +17,9 @@ const problem = (status: number, message: string, description: string, extra: ob
   status, message, description, ...extra,
 });
 
+/** Errors leave as application/problem+json: the common problem body, whose flexEngage fields the schema names. */
 function error(status: number, description: string, example: object) {
-  return ApiResponse({ status, description, type: FlexEngageErrorResponse, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/FlexEngageAPIErrorResponse' }, example } } });
+  return ApiResponse({ status, description, content: { 'application/problem+json': { schema: { $ref: getSchemaPath(FlexEngageErrorResponse) }, example } } });
 }
 
 const COMMON_ERRORS = [
@@ -34,7 +35,7 @@ const WEBHOOK = ApiParam({ name: 'id', description: 'The webhook ID', format: 'u
 const EVENT = ApiParam({ name: 'eventId', description: 'The event ID', format: 'uuid', example: EXAMPLE_EVENT_ID });
 
 function operation(operationId: string, summary: string, description: string, role: 'viewer' | 'editor', ...rest: (MethodDecorator | ClassDecorator)[]) {
-  return applyDecorators(ApiOperation({ operationId, summary, description }), BRAND, ...rest, forbidden(role), ...COMMON_ERRORS);
+  return applyDecorators(ApiOperation({ operationId, summary, description }), ApiExtraModels(FlexEngageErrorResponse), BRAND, ...rest, forbidden(role), ...COMMON_ERRORS);
 }
 
 const ok = (status: number, description: string, type?: Type | [Type]) => ApiResponse({ status, description, ...(type && { type }) });
@@ -46,8 +47,10 @@ export const FlexEngageDocs = {
       'Creates a webhook (enabled unless `enabled: false`): an HTTPS endpoint and the event types it receives. A type also covers every type under it (`ORDER_EVENTS.OMS` receives `ORDER_EVENTS.OMS.ORDER_SHIPPED`). The signing secret is read once with `POST /v1/subscriptions/{id}/rotate-secret`.',
       'editor',
       ApiBody({ type: CreateFlexEngageWebhookDto, examples: { shipped: { summary: 'order and tracking events', value: { endpoint: 'https://example.com/my/webhook/endpoint', events: ['ORDER_EVENTS.OMS.ORDER_SHIPPED', 'ORDER_EVENTS.TRACKING'], enabled: true } } } }),
-      ApiResponse({ status: 201, description: 'The webhook was created', type: FlexEngageWebhookResponse }),
-      ApiHeader({ name: 'Location', description: 'Absolute URL of the new webhook', example: `https://engine.example.com/v1/acme/webhooks/${EXAMPLE_WEBHOOK_ID}` }),
+      ApiResponse({
+        status: 201, description: 'The webhook was created', type: FlexEngageWebhookResponse,
+        headers: { Location: { description: 'Absolute URL of the new webhook (from PUBLIC_BASE_URL)', schema: { type: 'string', format: 'uri', example: `https://engine.example.com/v1/acme/webhooks/${EXAMPLE_WEBHOOK_ID}` } } },
+      }),
       notFound('Unknown brand, or not the caller\'s', 'No webhooks with that brand ID were found'),
       error(409, 'A webhook already exists for the same endpoint with the same event types (in any order)', problem(409, 'CONFLICT', 'A webhook for endpoint: https://example.com/my/webhook/endpoint and eventTypes: ["ORDER_EVENTS.OMS.ORDER_SHIPPED"] already exists')),
       error(422, 'Missing or non-HTTPS endpoint, private address, empty events, or an unknown event type', problem(422, 'UNPROCESSABLE ENTITY', 'The request is invalid', { validations: { endpoint: 'endpoint is required' } })),
