@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import { FieldErrors } from './app-error';
+import type { ErrorDialect } from './validation-status.decorator';
 
 export interface Problem {
   type: string;
@@ -17,13 +18,8 @@ export interface Problem {
   request_id: string;
 }
 
-/** The error body a route family speaks on top of the common problem fields (declared with `@ValidationStatus`). */
-export const ERROR_DIALECTS = ['problem', 'flexengage'] as const;
-export type ErrorDialect = (typeof ERROR_DIALECTS)[number];
-
-/** What each dialect changes in the common body. */
-const DIALECT_FIELDS: Record<ErrorDialect, (p: Problem) => Partial<Problem>> = {
-  problem: () => ({}),
+/** What a route's error dialect (declared with `@ValidationStatus`) changes in the common body. */
+const DIALECT_FIELDS: Partial<Record<ErrorDialect, (p: Problem) => Partial<Problem>>> = {
   // flexEngage: `message` is the upper-case reason phrase (`NOT FOUND`), except its 500 example's `Internal Server Error`.
   flexengage: (p) => ({ message: p.status === 500 ? p.title : p.title.toUpperCase(), description: p.detail }),
 };
@@ -54,5 +50,6 @@ export function buildProblem(p: {
     body.errors = p.errors;
     body.validations = Object.fromEntries(Object.entries(p.errors).map(([k, v]) => [k, v.join('; ')]));
   }
-  return Object.assign(body, DIALECT_FIELDS[p.dialect ?? 'problem'](body));
+  const dialect = p.dialect && DIALECT_FIELDS[p.dialect];
+  return dialect ? Object.assign(body, dialect(body)) : body;
 }

@@ -1,33 +1,34 @@
-import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { applyDecorators, CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ErrorDialect } from './problem';
 
 export const VALIDATION_STATUS = 'validation_status';
+export const ERROR_DIALECT = 'error_dialect';
 const REQUEST_KEY = Symbol('validationStatus');
-
-interface Declared {
-  status: number;
-  dialect: ErrorDialect;
-}
+const DIALECT_KEY = Symbol('errorDialect');
 
 /**
- * The status a route family answers validation errors with: 422 for `/api/*`, `/webhooks/*` and seed 002,
- * 400 for `/jobs` and the seed-003 `/v1/*` routes; and the error body dialect it speaks on top of the common
- * problem body (`flexengage`: that API's `APIErrorResponse`). Declared on each controller.
+ * Additions a route family's clients expect on top of the problem body: `flexengage` adds that API's
+ * `APIErrorResponse` (`message` as the upper-case reason phrase, `description` as the sentence).
  */
-export const ValidationStatus = (status: 400 | 422, dialect: ErrorDialect = 'problem') =>
-  SetMetadata(VALIDATION_STATUS, { status, dialect } satisfies Declared);
+export type ErrorDialect = 'flexengage';
 
-type WithStatus = { [REQUEST_KEY]?: Declared };
+/**
+ * The status a route family answers validation errors with: 422 for `/api/*`, `/webhooks/*` and the flexEngage
+ * routes, 400 for `/jobs` and the relay `/v1/*` routes; and, optionally, its error dialect. Declared on each controller.
+ */
+export const ValidationStatus = (status: 400 | 422, dialect?: ErrorDialect) =>
+  applyDecorators(SetMetadata(VALIDATION_STATUS, status), ...(dialect ? [SetMetadata(ERROR_DIALECT, dialect)] : []));
+
+type WithStatus = { [REQUEST_KEY]?: number; [DIALECT_KEY]?: ErrorDialect };
 
 /** What the matched route declared (422 when it declared nothing or no route matched). */
 export function validationStatusOf(req: object): number {
-  return (req as WithStatus)[REQUEST_KEY]?.status ?? 422;
+  return (req as WithStatus)[REQUEST_KEY] ?? 422;
 }
 
-/** The error dialect the matched route declared (the plain problem body when none). */
-export function errorDialectOf(req: object): ErrorDialect {
-  return (req as WithStatus)[REQUEST_KEY]?.dialect ?? 'problem';
+/** The matched route's error dialect, if it declared one. */
+export function errorDialectOf(req: object): ErrorDialect | undefined {
+  return (req as WithStatus)[DIALECT_KEY];
 }
 
 /**
@@ -39,8 +40,12 @@ export class ValidationStatusGuard implements CanActivate {
   constructor(private readonly reflector: Reflector) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const declared = this.reflector.getAllAndOverride<Declared>(VALIDATION_STATUS, [context.getHandler(), context.getClass()]);
-    if (declared) (context.switchToHttp().getRequest<WithStatus>())[REQUEST_KEY] = declared;
+    const targets = [context.getHandler(), context.getClass()];
+    const status = this.reflector.getAllAndOverride<number>(VALIDATION_STATUS, targets);
+    const dialect = this.reflector.getAllAndOverride<ErrorDialect>(ERROR_DIALECT, targets);
+    const req = context.switchToHttp().getRequest<WithStatus>();
+    if (status) req[REQUEST_KEY] = status;
+    if (dialect) req[DIALECT_KEY] = dialect;
     return true;
   }
 }
