@@ -1,4 +1,4 @@
-import { EVENT_FILTER_PATTERN, matchesEventFilter, matchesTypePrefix, subscriptionMatches } from './event-filter';
+import { EVENT_FILTER_PATTERN, matchesEventFilter, matchesTypePrefix } from './event-filter';
 
 describe('matchesEventFilter', () => {
   it.each([
@@ -37,24 +37,4 @@ describe('matchesTypePrefix', () => {
     ['RECEIPTS', 'receipts', true],
     ['RECEIPTS', 'receipts_v2', false],
   ])('%s vs %s → %s', (pattern, type, expected) => expect(matchesTypePrefix(pattern, type)).toBe(expected));
-});
-
-describe('subscriptionMatches', () => {
-  it('uses event_filter when there is no filter_spec', () => {
-    expect(subscriptionMatches({ eventFilter: 'order.*', filterSpec: null }, { type: 'order.created' })).toBe(true);
-    expect(subscriptionMatches({ eventFilter: 'order.*', filterSpec: null }, { type: 'invoice.created' })).toBe(false);
-  });
-
-  it('uses filter_spec types (any of them, hierarchically) and ignores event_filter when set', () => {
-    const sub = { eventFilter: '*', filterSpec: { types: ['NOTIFICATION.SMS.RECEIPT', 'ORDER_EVENTS.OMS'] } };
-    expect(subscriptionMatches(sub, { type: 'order_events.oms.order_cancelled' })).toBe(true);
-    expect(subscriptionMatches(sub, { type: 'notification.sms.receipt' })).toBe(true);
-    expect(subscriptionMatches(sub, { type: 'order_events.tracking.unknown' })).toBe(false);
-    expect(subscriptionMatches(sub, { type: 'anything.else' })).toBe(false);
-  });
-
-  it('an unknown filter_spec shape matches nothing', () => {
-    expect(subscriptionMatches({ eventFilter: '*', filterSpec: { something: 1 } }, { type: 'order.created' })).toBe(false);
-    expect(subscriptionMatches({ eventFilter: '*', filterSpec: { types: [1] } }, { type: 'order.created' })).toBe(false);
-  });
 });

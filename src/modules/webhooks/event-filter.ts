@@ -23,25 +23,3 @@ export function matchesTypePrefix(pattern: string, type: string): boolean {
   const t = type.toLowerCase().split('.');
   return p.length <= t.length && p.every((seg, i) => seg === t[i]);
 }
-
-/** A subscription's matching rules: `filter_spec` (a dialect's own shape) replaces `event_filter` when set. */
-export interface SubscriptionFilter {
-  eventFilter: string;
-  filterSpec: Record<string, unknown> | null;
-}
-
-/** flexEngage: `{"types": ["ORDER_EVENTS.OMS", …]}`, each a type or a prefix of types. */
-function isTypesSpec(spec: Record<string, unknown>): spec is { types: string[] } {
-  return Array.isArray(spec.types) && spec.types.every((t) => typeof t === 'string');
-}
-
-/**
- * The one place that decides whether an event goes to a subscription (the fan-out asks it per subscription).
- * Each dialect's `filter_spec` shape gets one branch here; a shape this engine does not know matches nothing.
- */
-export function subscriptionMatches(sub: SubscriptionFilter, event: { type: string }): boolean {
-  const spec = sub.filterSpec;
-  if (!spec) return matchesEventFilter(sub.eventFilter, event.type);
-  if (isTypesSpec(spec)) return spec.types.some((p) => matchesTypePrefix(p, event.type));
-  return false;
-}

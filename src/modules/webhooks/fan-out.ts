@@ -2,9 +2,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { Batcher } from '../../common/batching/batcher';
-import { WebhookEvent } from './entities/webhook-event.entity';
-import { subscriptionMatches } from './event-filter';
 import { DeliveryProducer } from '../deliveries/delivery.producer';
+import { WebhookEvent } from './entities/webhook-event.entity';
+import { MatchableSubscription, subscriptionMatches } from './subscription-match';
 
 export interface NewEvent {
   tenantId: string;
@@ -85,14 +85,13 @@ export class EventFanOut {
   }
 
   private async writeMany(manager: EntityManager, inputs: NewEvent[]): Promise<WrittenEvent[]> {
-    const active: { id: string; tenant_id: string; event_filter: string; filter_spec: Record<string, unknown> | null }[] = await manager.query(
-      `SELECT id, tenant_id, event_filter, filter_spec FROM webhook_subscriptions WHERE tenant_id = ANY($1::uuid[]) AND state = 'active'`,
+    const subscriptions: (MatchableSubscription & { id: string; tenant_id: string })[] = await manager.query(
+      `SELECT id, tenant_id, event_filter, filter_spec, origin FROM webhook_subscriptions WHERE tenant_id = ANY($1::uuid[]) AND state = 'active'`,
       [[...new Set(inputs.map((i) => i.tenantId))]],
     );
-    const subscriptions = active.map((r) => ({ id: r.id, tenantId: r.tenant_id, eventFilter: r.event_filter, filterSpec: r.filter_spec }));
     const events = inputs.map((input) => {
       const id = uuidv7();
-      const targets = subscriptions.filter((s) => s.tenantId === input.tenantId && subscriptionMatches(s, input));
+      const targets = subscriptions.filter((s) => s.tenant_id === input.tenantId && subscriptionMatches(s, input));
       return { ...input, id, deliveries: targets.map((s) => ({ id: uuidv7(), tenantId: input.tenantId, eventId: id, subscriptionId: s.id })) };
     });
     const deliveries = events.flatMap((e) => e.deliveries);

@@ -5,12 +5,8 @@ import { WebhookSubscription } from '../../entities/webhook-subscription.entity'
 import {
   EventStatus, FlexEngageAttempt, FlexEngageEventDetail, FlexEngageEventsPage, FlexEngageEventSummary, FlexEngageWebhookResponse,
 } from './flexengage.dto';
+import { FlexEngageFilterSpec } from './flexengage-filter';
 import { toDialectType } from './flexengage-types';
-
-/** The filter_spec of a flexEngage webhook: its type patterns, upper case as the dialect shows them. */
-export interface FlexEngageFilterSpec {
-  types: string[];
-}
 
 export function filterSpecOf(types: string[]): FlexEngageFilterSpec {
   return { types };
