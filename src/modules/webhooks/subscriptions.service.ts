@@ -29,8 +29,8 @@ export function toSubscriptionResponse(s: WebhookSubscription): SubscriptionResp
   };
 }
 
-/** A subscription another API dialect creates: its own matching rules (`filter_spec`) and origin. */
-export interface DialectSubscription {
+/** One subscription a dialect creates on its own (flexEngage): its matching rules (`filter_spec`) and origin. */
+export interface SingleDialectSubscription {
   url: string;
   origin: string;
   filterSpec: Record<string, unknown>;
@@ -65,7 +65,7 @@ export class SubscriptionsService {
    */
   async createExclusive(
     tenantId: string,
-    input: DialectSubscription,
+    input: SingleDialectSubscription,
     conflict: (sameUrl: WebhookSubscription[]) => AppError | null,
   ): Promise<WebhookSubscription> {
     this.assertUrl(input.url, input.urlField);
