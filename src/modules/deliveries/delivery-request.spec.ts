@@ -1,7 +1,7 @@
 import { deliveryHeaders, recordedHeaders, REDACTED } from './delivery-request';
 
 describe('recordedHeaders', () => {
-  it('keeps what was sent, signatures included, and redacts credential-like custom headers', () => {
+  it('keeps every name sent and the engine\'s own values, signatures included; custom header values are redacted', () => {
     const sent = deliveryHeaders('msg_1', 1700000000, { webhookSignature: 'v1,abc', xWebhookSignature: 't=1700000000,v1=def' }, {
       Authorization: 'Bearer s3cret', 'X-Api-Key': 'k', 'X-Session-Token': 't', 'X-Team': 'blue',
     });
@@ -12,7 +12,7 @@ describe('recordedHeaders', () => {
       'webhook-signature': 'v1,abc',
       'x-webhook-signature': 't=1700000000,v1=def',
       'content-type': 'application/json',
-      'X-Team': 'blue',
+      'X-Team': REDACTED,
       Authorization: REDACTED,
       'X-Api-Key': REDACTED,
       'X-Session-Token': REDACTED,

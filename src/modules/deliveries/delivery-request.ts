@@ -16,11 +16,14 @@ export function deliveryHeaders(messageId: string, timestamp: number, signatures
   };
 }
 
-/** Header names whose values may carry a credential (custom headers a tenant configured); signatures do not. */
-const SECRET_HEADER = /auth|cookie|secret|token|password|api[-_]?key|session/i;
+/** The headers the engine itself sets on every request (anything else is a tenant's custom header). */
+const ENGINE_HEADERS = new Set(['content-type', 'user-agent', 'webhook-id', 'webhook-timestamp', 'webhook-signature', 'x-webhook-signature']);
 export const REDACTED = '[redacted]';
 
-/** The request headers as the attempt log keeps them: everything sent, credential-like values redacted. */
+/**
+ * The request headers as the attempt log keeps them: every name sent, the engine's own values (signatures
+ * included) verbatim, custom header values redacted — they are sealed at rest and may carry credentials.
+ */
 export function recordedHeaders(headers: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, SECRET_HEADER.test(k) ? REDACTED : v]));
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, ENGINE_HEADERS.has(k.toLowerCase()) ? v : REDACTED]));
 }
