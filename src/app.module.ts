@@ -35,7 +35,6 @@ import { SesEventsModule } from './modules/ses-events/ses-events.module';
 import { SubscribersWorkerModule } from './modules/subscribers/subscribers-worker.module';
 import { SubscribersModule } from './modules/subscribers/subscribers.module';
 import { TenantsModule } from './modules/tenants/tenants.module';
-import { FlexEngageModule } from './modules/webhooks/dialects/flexengage/flexengage.module';
 import { WebhooksModule } from './modules/webhooks/webhooks.module';
 
 /** Domain modules: API, producers and services. */
@@ -44,7 +43,6 @@ const DOMAIN_MODULES = [
   WebhooksModule,
   DeliveriesModule,
   DeadLettersModule,
-  FlexEngageModule,
   MaintenanceModule,
   SubscribersModule,
   SendJobsModule,

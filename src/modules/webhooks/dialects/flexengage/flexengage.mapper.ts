@@ -1,4 +1,4 @@
-import { DeliveryLogEntry } from '../../../deliveries/delivery-log.repository';
+import { DeliveryLogEntry } from '../../../deliveries/deliveries.repository';
 import { WebhookDeliveryAttempt } from '../../../deliveries/entities/webhook-delivery-attempt.entity';
 import { WebhookDelivery } from '../../../deliveries/entities/webhook-delivery.entity';
 import { WebhookSubscription } from '../../entities/webhook-subscription.entity';

@@ -3,7 +3,7 @@ import { hasRole, Principal } from '../../../../common/auth/principal';
 import { AppError } from '../../../../common/errors/app-error';
 import { isUuid } from '../../../../common/http/parse-id.pipe';
 import { DeliveriesService } from '../../../deliveries/deliveries.service';
-import { DeliveryLogRepository } from '../../../deliveries/delivery-log.repository';
+import { DeliveriesRepository } from '../../../deliveries/deliveries.repository';
 import { TenantsService } from '../../../tenants/tenants.service';
 import { WebhookSubscription } from '../../entities/webhook-subscription.entity';
 import { EventsService } from '../../events.service';
@@ -44,7 +44,7 @@ export class FlexEngageService {
     private readonly tenants: TenantsService,
     private readonly subscriptions: SubscriptionsService,
     private readonly events: EventsService,
-    private readonly log: DeliveryLogRepository,
+    private readonly log: DeliveriesRepository,
     private readonly deliveries: DeliveriesService,
   ) {}
 
