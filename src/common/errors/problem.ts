@@ -24,7 +24,7 @@ const DIALECT_FIELDS: Partial<Record<ErrorDialect, (p: Problem) => Partial<Probl
   flexengage: (p) => ({ message: p.status === 500 ? p.title : p.title.toUpperCase(), description: p.detail }),
 };
 
-/** The body that satisfies every seed's error schema at once (RFC 7807 + `error`/`message` + seed-002 `validations`). */
+/** The body that satisfies every dialect's error schema at once (RFC 7807 + `error`/`message` + FlexEngage `validations`). */
 export function buildProblem(p: {
   status: number;
   code: string;

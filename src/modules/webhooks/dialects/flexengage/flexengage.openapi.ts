@@ -103,7 +103,7 @@ export const FlexEngageDocs = {
     operation(
       'flexEngageRetryWebhookEvent', 'Asynchronously Retry a Webhook Event',
       'Queues one more attempt of this event to this webhook, whatever its state; it counts as a new attempt.', 'editor', WEBHOOK, EVENT,
-      ok(202, 'The retry was queued'),
+      ok(202, 'The retry was queued (no body)'),
       notFound('The brand, webhook, or event was not found', 'No event with that ID was found'),
     ),
 };
