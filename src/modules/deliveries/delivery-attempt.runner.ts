@@ -3,7 +3,7 @@ import { SecretBox } from '../../common/crypto/secrets';
 import { Metrics } from '../../common/metrics/metrics';
 import { OutboundResponse, SafeHttpClient } from '../../common/outbound/safe-http';
 import { AppConfig } from '../../config/app-config';
-import { deliveryHeaders } from './delivery-request';
+import { deliveryHeaders, recordedHeaders } from './delivery-request';
 import { DeliveryAttemptJob, DeliveryProducer } from './delivery.producer';
 import { WebhookDelivery } from './entities/webhook-delivery.entity';
 import { bodySignature, eventEnvelope, signDelivery } from './signing';
@@ -119,7 +119,8 @@ export class DeliveryAttemptRunner {
     const url = delivery.targetUrl ?? sub?.url ?? '';
     // A one-off delivery (job callback) also carries X-Signature: an HMAC of the raw body alone.
     const extra = sub ? sub.headers : { 'x-signature': bodySignature(secrets[0], body) };
-    const res = await this.http.post({ url, body, headers: deliveryHeaders(messageId, timestamp, signed, extra) });
+    const headers = deliveryHeaders(messageId, timestamp, signed, extra);
+    const res = await this.http.post({ url, body, headers });
 
     const schedule = delivery.retrySchedule ?? this.config.WEBHOOK_RETRY_SCHEDULE_SECONDS;
     const outcome = decideOutcome({ status: res.status, errorCode: res.errorCode, retryAfter: res.headers?.['retry-after'] }, attempt, schedule);
@@ -131,6 +132,7 @@ export class DeliveryAttemptRunner {
         requestSignature: signed.xWebhookSignature,
         webhookSignature: signed.webhookSignature,
         url,
+        requestHeaders: recordedHeaders(headers),
         responseStatus: res.status,
         responseHeaders: res.headers,
         responseBodySnippet: res.body,

@@ -15,3 +15,15 @@ export function deliveryHeaders(messageId: string, timestamp: number, signatures
     'x-webhook-signature': signatures.xWebhookSignature,
   };
 }
+
+/** The headers the engine itself sets on every request (anything else is a tenant's custom header). */
+const ENGINE_HEADERS = new Set(['content-type', 'user-agent', 'webhook-id', 'webhook-timestamp', 'webhook-signature', 'x-webhook-signature']);
+export const REDACTED = '[redacted]';
+
+/**
+ * The request headers as the attempt log keeps them: every name sent, the engine's own values (signatures
+ * included) verbatim, custom header values redacted — they are sealed at rest and may carry credentials.
+ */
+export function recordedHeaders(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, ENGINE_HEADERS.has(k.toLowerCase()) ? v : REDACTED]));
+}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
+import { EntityManager, In, Repository } from 'typeorm';
 import { Page, PageQueryDto, paginate } from '../../common/pagination/cursor';
 import { insertPendingDeliveriesSql, PendingDelivery, pendingDeliveryParams } from '../deliveries/deliveries.repository';
 import { WebhookEvent } from './entities/webhook-event.entity';
@@ -48,6 +48,10 @@ export class EventsRepository {
 
   findOne(tenantId: string, id: string): Promise<WebhookEvent | null> {
     return this.events.findOneBy({ id, tenantId });
+  }
+
+  findMany(tenantId: string, ids: string[]): Promise<WebhookEvent[]> {
+    return ids.length ? this.events.findBy({ tenantId, id: In(ids) }) : Promise.resolve([]);
   }
 
   /** Inserts the events and their pending deliveries in one statement in `manager`; each event's created_at by id. */

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppError } from '../../common/errors/app-error';
 import { Page } from '../../common/pagination/cursor';
 import { DeliveriesRepository } from '../deliveries/deliveries.repository';
+import { WebhookEvent } from './entities/webhook-event.entity';
 import { EventsRepository } from './events.repository';
 import { EventFanOut, WrittenEvent } from './fan-out';
 import { CreateEventDto, DeliveriesSummary, EventResponse, ListEventsQueryDto } from './dialects/relay/relay.dto';
@@ -53,5 +54,11 @@ export class EventsService {
     const event = await this.events.findOne(tenantId, id);
     if (!event) throw AppError.notFound('Event');
     return toEventResponse(event, (await this.deliveries.countsByEvent([id])).get(id));
+  }
+
+  /** The tenant's events with these ids (for logs that list deliveries and show their events). */
+  async findByIds(tenantId: string, ids: string[]): Promise<Map<string, WebhookEvent>> {
+    const events = await this.events.findMany(tenantId, ids);
+    return new Map(events.map((e) => [e.id, e]));
   }
 }

@@ -3,8 +3,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { Batcher } from '../../common/batching/batcher';
 import { WebhookEvent } from './entities/webhook-event.entity';
-import { matchesEventFilter } from './event-filter';
 import { EventsRepository, NewEvent } from './events.repository';
+import { subscriptionMatches } from './subscription-match';
 import { SubscriptionsRepository } from './subscriptions.repository';
 import { DeliveryProducer } from '../deliveries/delivery.producer';
 
@@ -69,7 +69,7 @@ export class EventFanOut {
     const subscriptions = await this.subscriptions.activeOf(manager, [...new Set(inputs.map((i) => i.tenantId))]);
     const events = inputs.map((input) => {
       const id = uuidv7();
-      const targets = subscriptions.filter((s) => s.tenant_id === input.tenantId && matchesEventFilter(s.event_filter, input.type));
+      const targets = subscriptions.filter((s) => s.tenant_id === input.tenantId && subscriptionMatches(s, input));
       return { ...input, id, deliveries: targets.map((s) => ({ id: uuidv7(), tenantId: input.tenantId, eventId: id, subscriptionId: s.id })) };
     });
     const createdAt = await this.events.insertWithDeliveries(manager, events, events.flatMap((e) => e.deliveries));

@@ -28,6 +28,16 @@ export function toSubscriptionResponse(s: WebhookSubscription): SubscriptionResp
   };
 }
 
+/** One subscription a dialect creates on its own (flexEngage): its matching rules (`filter_spec`) and origin. */
+export interface SingleDialectSubscription {
+  url: string;
+  origin: string;
+  filterSpec: Record<string, unknown>;
+  enabled: boolean;
+  /** Which request field carries the URL, for the validation error. */
+  urlField: string;
+}
+
 /** Subscriptions (endpoints) of a tenant: CRUD, pause/resume and secret rotation. */
 @Injectable()
 export class SubscriptionsService {
@@ -42,6 +52,35 @@ export class SubscriptionsService {
     const secret = this.secrets.generate();
     const sub = await this.repo.insert({ tenantId, name: dto.name ?? null, url: dto.url, eventFilter: dto.event_filter ?? '*', sealedSecret: secret.sealed });
     return { ...toSubscriptionResponse(sub), signing_secret: secret.plain };
+  }
+
+  /**
+   * Creates a dialect's subscription unless `conflict` finds a reason among the tenant's subscriptions of that
+   * origin with the same URL. Checked and inserted under a transaction-scoped lock on (tenant, origin, url), so
+   * twin requests cannot both pass. Disabled at birth = paused. The signing secret is generated as for any
+   * subscription (read it once through rotate-secret).
+   */
+  async createExclusive(
+    tenantId: string,
+    input: SingleDialectSubscription,
+    conflict: (sameUrl: WebhookSubscription[]) => AppError | null,
+  ): Promise<WebhookSubscription> {
+    this.assertUrl(input.url, input.urlField);
+    const secret = this.secrets.generate();
+    return this.repo.insertUnlessConflict(tenantId, input.origin, input.url, conflict, {
+      tenantId, url: input.url, origin: input.origin, filterSpec: input.filterSpec, sealedSecret: secret.sealed,
+      state: input.enabled ? 'active' : 'paused', pausedAt: input.enabled ? null : new Date(),
+    });
+  }
+
+  /** Every subscription of the tenant that `origin` created, oldest first (dialects that list without pages). */
+  listByOrigin(tenantId: string, origin: string): Promise<WebhookSubscription[]> {
+    return this.repo.listByOrigin(tenantId, origin);
+  }
+
+  /** The tenant's subscription `id` if `origin` created it. */
+  findByOrigin(tenantId: string, id: string, origin: string): Promise<WebhookSubscription | null> {
+    return this.repo.findOne(tenantId, id, origin);
   }
 
   async list(tenantId: string, query: ListSubscriptionsQueryDto): Promise<Page<SubscriptionResponse>> {
@@ -100,8 +139,8 @@ export class SubscriptionsService {
     return sub;
   }
 
-  private assertUrl(url: string): void {
+  private assertUrl(url: string, field = 'url'): void {
     const problem = this.http.urlProblem(url);
-    if (problem) throw AppError.validation({ url: [problem] });
+    if (problem) throw AppError.validation({ [field]: [field === 'url' ? problem : `${field} ${problem}`] });
   }
 }
