@@ -2,22 +2,22 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Metrics } from '../../common/metrics/metrics';
 import { OutboundResponse, SafeHttpClient } from '../../common/outbound/safe-http';
 import { AppConfig } from '../../config/app-config';
-import { deliveryHeaders } from '../webhooks/delivery-request';
+import { deliveryHeaders, eventRequestBody } from '../webhooks/delivery-request';
 import { DeliveryAttemptJob, DeliveryProducer } from '../webhooks/delivery.producer';
 import { WebhookDelivery } from '../webhooks/entities/webhook-delivery.entity';
-import { eventEnvelope, signDelivery } from '../webhooks/signing';
+import { signDelivery } from '../webhooks/signing';
 import { SubscriptionSecrets } from '../webhooks/subscription-secrets';
 import { DeliveryResponse } from './deliveries.dto';
 import { toDeliveryResponse } from './deliveries.service';
-import { DeliveryEvent, DeliverySettlement, DeliveryStore, LoadedDelivery, SubscriptionEffect } from './delivery-store';
+import { DeliveryEvent, DeliverySettlement, DeliveryStore, DeliverySubscription, LoadedDelivery, SubscriptionEffect } from './delivery-store';
 import { DeliveryUpdates } from './delivery-updates';
 import { InFlightLimiter } from './in-flight';
 import { AttemptOutcome, decideOutcome } from './retry-policy';
 
-/** The message id and raw body: an event's envelope, or a one-off delivery's own body. */
-function requestBody(d: WebhookDelivery, event: DeliveryEvent | null): { messageId: string; body: string } {
+/** The message id, raw body and content type: the event in the subscription's format, or a one-off delivery's own body. */
+function requestBody(d: WebhookDelivery, event: DeliveryEvent | null, sub: DeliverySubscription | null): { messageId: string; body: string; contentType?: string } {
   if (!event) return { messageId: d.id, body: JSON.stringify(d.body ?? {}) };
-  return { messageId: event.id, body: eventEnvelope(event) };
+  return { messageId: event.id, ...eventRequestBody(sub?.format ?? 'standard', event) };
 }
 
 /** The delivery's columns after attempt `attempt` ended in `outcome`. */
@@ -76,12 +76,14 @@ export class DeliveryAttemptRunner {
     }
 
     let secrets: string[];
+    let customHeaders: Record<string, string>;
     try {
       secrets = sub ? this.secrets.signingSecrets(sub) : [this.secrets.open(delivery.sealedSecret ?? '')];
+      customHeaders = this.secrets.openHeaders(sub?.headers);
     } catch (e) {
       // Sealed with another APP_ENCRYPTION_KEY (or corrupt): permanent until an operator fixes the key, so settle
       // visibly (replayable) rather than loop invisibly through Bull retries.
-      this.logger.error(`delivery ${deliveryId}: signing secret cannot be opened: ${(e as Error).message}`);
+      this.logger.error(`delivery ${deliveryId}: signing secret or custom header cannot be opened: ${(e as Error).message}`);
       await this.settleWithoutAttempt(delivery, 'secret_unreadable');
       return 'dead';
     }
@@ -94,7 +96,7 @@ export class DeliveryAttemptRunner {
       this.inFlight.release(lane, holder, update && ((p) => this.updates.publishIn(p, delivery.tenantId, update)));
     let settled: WebhookDelivery | null;
     try {
-      settled = await this.attemptOnce(loaded, secrets, attempt);
+      settled = await this.attemptOnce(loaded, secrets, customHeaders, attempt);
     } catch (e) {
       await release();
       throw e;
@@ -105,12 +107,17 @@ export class DeliveryAttemptRunner {
   }
 
   /** Signs, POSTs and records the attempt; the settled row, or null when this attempt was already recorded. */
-  private async attemptOnce({ delivery, sub, event }: LoadedDelivery, secrets: string[], attempt: number): Promise<WebhookDelivery | null> {
-    const { messageId, body } = requestBody(delivery, event);
+  private async attemptOnce(
+    { delivery, sub, event }: LoadedDelivery,
+    secrets: string[],
+    customHeaders: Record<string, string>,
+    attempt: number,
+  ): Promise<WebhookDelivery | null> {
+    const { messageId, body, contentType } = requestBody(delivery, event, sub);
     const timestamp = Math.floor(Date.now() / 1000);
     const signed = signDelivery(secrets, messageId, timestamp, body);
     const url = delivery.targetUrl ?? sub?.url ?? '';
-    const res = await this.http.post({ url, body, headers: deliveryHeaders(messageId, timestamp, signed, sub?.headers) });
+    const res = await this.http.post({ url, body, headers: deliveryHeaders(messageId, timestamp, signed, customHeaders, contentType) });
 
     const schedule = delivery.retrySchedule ?? this.config.WEBHOOK_RETRY_SCHEDULE_SECONDS;
     const outcome = decideOutcome({ status: res.status, errorCode: res.errorCode, retryAfter: res.headers?.['retry-after'] }, attempt, schedule);

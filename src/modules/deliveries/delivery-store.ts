@@ -11,9 +11,9 @@ import { WebhookSubscription } from '../webhooks/entities/webhook-subscription.e
 /** What an attempt needs of its subscription and event. */
 export type DeliverySubscription = Pick<
   WebhookSubscription,
-  'id' | 'url' | 'state' | 'headers' | 'sealedSecret' | 'sealedPreviousSecret' | 'previousSecretExpiresAt'
+  'id' | 'url' | 'state' | 'headers' | 'format' | 'sealedSecret' | 'sealedPreviousSecret' | 'previousSecretExpiresAt'
 >;
-export type DeliveryEvent = Pick<WebhookEvent, 'id' | 'type' | 'payload' | 'createdAt'>;
+export type DeliveryEvent = Pick<WebhookEvent, 'id' | 'tenantId' | 'type' | 'payload' | 'attributes' | 'createdAt'>;
 
 /** A delivery with its subscription and event (null when it has none, or the subscription was deleted). */
 export interface LoadedDelivery {
@@ -45,9 +45,10 @@ export interface AttemptRecord {
 const LOAD = `
 SELECT d.id, d.created_at, d.tenant_id, d.event_id, d.subscription_id, d.target_url, d.sealed_secret, d.body,
        d.retry_schedule, d.status, d.attempts_made, d.next_attempt_at, d.final_status_code, d.completed_at, d.dead_reason,
-       s.id AS s_id, s.url AS s_url, s.state AS s_state, s.headers AS s_headers, s.sealed_secret AS s_sealed_secret,
+       s.id AS s_id, s.url AS s_url, s.state AS s_state, s.headers AS s_headers, s.format AS s_format, s.sealed_secret AS s_sealed_secret,
        s.sealed_previous_secret AS s_sealed_previous_secret, s.previous_secret_expires_at AS s_previous_secret_expires_at,
-       e.id AS e_id, e.type AS e_type, e.payload AS e_payload, e.created_at AS e_created_at
+       e.id AS e_id, e.tenant_id AS e_tenant_id, e.type AS e_type, e.payload AS e_payload, e.attributes AS e_attributes,
+       e.created_at AS e_created_at
   FROM webhook_deliveries d
   LEFT JOIN webhook_subscriptions s ON s.id = d.subscription_id
   LEFT JOIN webhook_events e ON e.id = d.event_id
@@ -59,9 +60,11 @@ export interface LoadRow {
   target_url: string | null; sealed_secret: string | null; body: Record<string, unknown> | null; retry_schedule: number[] | null;
   status: WebhookDelivery['status']; attempts_made: number; next_attempt_at: Date | null; final_status_code: number | null;
   completed_at: Date | null; dead_reason: string | null;
-  s_id: string | null; s_url: string; s_state: WebhookSubscription['state']; s_headers: Record<string, string>; s_sealed_secret: string;
+  s_id: string | null; s_url: string; s_state: WebhookSubscription['state']; s_headers: Record<string, string>; s_format: string;
+  s_sealed_secret: string;
   s_sealed_previous_secret: string | null; s_previous_secret_expires_at: Date | null;
-  e_id: string | null; e_type: string; e_payload: Record<string, unknown>; e_created_at: Date;
+  e_id: string | null; e_tenant_id: string; e_type: string; e_payload: Record<string, unknown>;
+  e_attributes: Record<string, unknown> | null; e_created_at: Date;
 }
 
 /** The one place that maps LOAD's columns to entities. */
@@ -74,11 +77,13 @@ export function toLoadedDelivery(r: LoadRow): LoadedDelivery {
   });
   const sub = r.s_id
     ? {
-        id: r.s_id, url: r.s_url, state: r.s_state, headers: r.s_headers, sealedSecret: r.s_sealed_secret,
+        id: r.s_id, url: r.s_url, state: r.s_state, headers: r.s_headers, format: r.s_format, sealedSecret: r.s_sealed_secret,
         sealedPreviousSecret: r.s_sealed_previous_secret, previousSecretExpiresAt: r.s_previous_secret_expires_at,
       }
     : null;
-  const event = r.e_id ? { id: r.e_id, type: r.e_type, payload: r.e_payload, createdAt: r.e_created_at } : null;
+  const event = r.e_id
+    ? { id: r.e_id, tenantId: r.e_tenant_id, type: r.e_type, payload: r.e_payload, attributes: r.e_attributes, createdAt: r.e_created_at }
+    : null;
   return { delivery, sub, event };
 }
 

@@ -2,9 +2,10 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { Batcher } from '../../common/batching/batcher';
-import { WebhookEvent } from './entities/webhook-event.entity';
-import { matchesEventFilter } from './event-filter';
+import { cloudEventOf } from './cloud-events';
 import { DeliveryProducer } from './delivery.producer';
+import { WebhookEvent } from './entities/webhook-event.entity';
+import { MatchableSubscription, subscriptionMatches } from './subscription-match';
 
 export interface NewEvent {
   tenantId: string;
@@ -13,12 +14,21 @@ export interface NewEvent {
   idempotencyKey?: string | null;
   sourceIp?: string | null;
   source?: string;
+  /** A CloudEvent's attributes (all but `data`, which is the payload). */
+  attributes?: Record<string, unknown> | null;
+  /**
+   * Deduplication key (e.g. a CloudEvent's source + id): an event whose key the tenant used within the last
+   * 24 h is not stored or delivered again; the earlier event is returned instead.
+   */
+  dedupKey?: string | null;
 }
 
 /** The stored event as the API shows it, and the deliveries written for it. */
 export interface WrittenEvent {
   event: Pick<WebhookEvent, 'id' | 'tenantId' | 'type' | 'payload' | 'idempotencyKey' | 'sourceIp' | 'createdAt'>;
   deliveryIds: string[];
+  /** True when the event repeated a dedup key: `event` is the earlier one, nothing new was written. */
+  duplicate?: boolean;
 }
 
 /** Events written per statement, and statements in flight (the pool has 10 connections). */
@@ -26,17 +36,29 @@ const BATCH = { maxBatch: 200, maxConcurrent: 4 };
 
 // One statement writes every event of a batch and one pending delivery per matching subscription, so an event
 // and its deliveries exist together or not at all, without a BEGIN/COMMIT round trip pair.
+// An event whose dedup key is taken is skipped (ON CONFLICT), and so are its deliveries.
 const INSERT_EVENTS_AND_DELIVERIES = `
   WITH e AS (
-    INSERT INTO webhook_events (id, tenant_id, type, payload, idempotency_key, source_ip, source)
-    SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::jsonb[], $5::text[], $6::text[], $7::text[])
+    INSERT INTO webhook_events (id, tenant_id, type, payload, idempotency_key, source_ip, source, attributes, dedup_key)
+    SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::jsonb[], $5::text[], $6::text[], $7::text[], $12::jsonb[], $13::text[])
+    ON CONFLICT (tenant_id, dedup_key) WHERE dedup_key IS NOT NULL DO NOTHING
     RETURNING id, created_at
   ), d AS (
     INSERT INTO webhook_deliveries (id, tenant_id, event_id, subscription_id, status, next_attempt_at)
-    SELECT id, tenant_id, event_id, subscription_id, 'pending', now()
+    SELECT t.id, t.tenant_id, t.event_id, t.subscription_id, 'pending', now()
       FROM unnest($8::uuid[], $9::uuid[], $10::uuid[], $11::uuid[]) AS t(id, tenant_id, event_id, subscription_id)
+      JOIN e ON e.id = t.event_id
   )
   SELECT id, created_at FROM e`;
+
+/** Dedup keys older than the window are released (the unique index holds each key once per tenant). */
+const RELEASE_STALE_DEDUP_KEYS = `
+  UPDATE webhook_events SET dedup_key = NULL
+   WHERE tenant_id = ANY($1::uuid[]) AND dedup_key = ANY($2::text[]) AND created_at < now() - interval '24 hours'`;
+
+const EARLIER_EVENTS = `
+  SELECT id, tenant_id, type, payload, idempotency_key, source_ip, created_at, dedup_key
+    FROM webhook_events WHERE tenant_id = ANY($1::uuid[]) AND dedup_key = ANY($2::text[])`;
 
 /**
  * The one path every event takes: the event row and one pending delivery per matching active subscription,
@@ -75,6 +97,13 @@ export class EventFanOut {
     return written;
   }
 
+  /** Many events in one statement (an ingested batch), committed, then their deliveries enqueued together. */
+  async publishMany(inputs: NewEvent[]): Promise<WrittenEvent[]> {
+    const written = await this.writeMany(this.dataSource.manager, inputs);
+    await this.enqueue(written.flatMap((w) => w.deliveryIds));
+    return written;
+  }
+
   /** Best effort: on failure the rows stay pending and due, and the reconciler enqueues them. */
   async enqueue(deliveryIds: string[]): Promise<void> {
     try {
@@ -85,36 +114,75 @@ export class EventFanOut {
   }
 
   private async writeMany(manager: EntityManager, inputs: NewEvent[]): Promise<WrittenEvent[]> {
-    const subscriptions: { id: string; tenant_id: string; event_filter: string }[] = await manager.query(
-      `SELECT id, tenant_id, event_filter FROM webhook_subscriptions WHERE tenant_id = ANY($1::uuid[]) AND state = 'active'`,
-      [[...new Set(inputs.map((i) => i.tenantId))]],
+    const tenantIds = [...new Set(inputs.map((i) => i.tenantId))];
+    const dedupKeys = [...new Set(inputs.flatMap((i) => (i.dedupKey ? [i.dedupKey] : [])))];
+    if (dedupKeys.length) await manager.query(RELEASE_STALE_DEDUP_KEYS, [tenantIds, dedupKeys]);
+    const subscriptions: (MatchableSubscription & { id: string; tenant_id: string })[] = await manager.query(
+      `SELECT id, tenant_id, event_filter, filter_spec, origin FROM webhook_subscriptions WHERE tenant_id = ANY($1::uuid[]) AND state = 'active'`,
+      [tenantIds],
     );
+    const firstOfKey = new Set<string>();
     const events = inputs.map((input) => {
       const id = uuidv7();
-      const targets = subscriptions.filter((s) => s.tenant_id === input.tenantId && matchesEventFilter(s.event_filter, input.type));
-      return { ...input, id, deliveries: targets.map((s) => ({ id: uuidv7(), tenantId: input.tenantId, eventId: id, subscriptionId: s.id })) };
+      // A key repeated inside the batch: only its first event is written.
+      const repeated = !!input.dedupKey && firstOfKey.has(`${input.tenantId}:${input.dedupKey}`);
+      if (input.dedupKey) firstOfKey.add(`${input.tenantId}:${input.dedupKey}`);
+      let view: Record<string, unknown> | undefined;
+      const cloudEvent = () =>
+        (view ??= cloudEventOf({ id, tenantId: input.tenantId, type: input.type, payload: input.payload, createdAt: new Date(), attributes: input.attributes ?? null }));
+      const targets = repeated
+        ? []
+        : subscriptions.filter((s) => s.tenant_id === input.tenantId && subscriptionMatches(s, { type: input.type, cloudEvent }));
+      return { ...input, id, repeated, deliveries: targets.map((s) => ({ id: uuidv7(), tenantId: input.tenantId, eventId: id, subscriptionId: s.id })) };
     });
-    const deliveries = events.flatMap((e) => e.deliveries);
+    const stored = events.filter((e) => !e.repeated);
+    const deliveries = stored.flatMap((e) => e.deliveries);
     const rows: { id: string; created_at: Date }[] = await manager.query(INSERT_EVENTS_AND_DELIVERIES, [
-      events.map((e) => e.id),
-      events.map((e) => e.tenantId),
-      events.map((e) => e.type),
-      events.map((e) => JSON.stringify(e.payload)),
-      events.map((e) => e.idempotencyKey ?? null),
-      events.map((e) => e.sourceIp ?? null),
-      events.map((e) => e.source ?? 'api'),
+      stored.map((e) => e.id),
+      stored.map((e) => e.tenantId),
+      stored.map((e) => e.type),
+      stored.map((e) => JSON.stringify(e.payload ?? null)),
+      stored.map((e) => e.idempotencyKey ?? null),
+      stored.map((e) => e.sourceIp ?? null),
+      stored.map((e) => e.source ?? 'api'),
       deliveries.map((d) => d.id),
       deliveries.map((d) => d.tenantId),
       deliveries.map((d) => d.eventId),
       deliveries.map((d) => d.subscriptionId),
+      stored.map((e) => (e.attributes ? JSON.stringify(e.attributes) : null)),
+      stored.map((e) => e.dedupKey ?? null),
     ]);
     const createdAt = new Map(rows.map((r) => [r.id, r.created_at]));
-    return events.map((e) => ({
-      event: {
-        id: e.id, tenantId: e.tenantId, type: e.type, payload: e.payload,
-        idempotencyKey: e.idempotencyKey ?? null, sourceIp: e.sourceIp ?? null, createdAt: createdAt.get(e.id) as Date,
-      },
-      deliveryIds: e.deliveries.map((d) => d.id),
-    }));
+    const earlier = await this.earlierEvents(manager, events.filter((e) => !createdAt.has(e.id) && e.dedupKey));
+    return events.map((e) => {
+      const at = createdAt.get(e.id);
+      if (!at) {
+        const before = earlier.get(`${e.tenantId}:${e.dedupKey}`);
+        if (!before) throw new Error(`event ${e.id} was neither written nor found by its dedup key`);
+        return { event: before, deliveryIds: [], duplicate: true };
+      }
+      return {
+        event: {
+          id: e.id, tenantId: e.tenantId, type: e.type, payload: e.payload,
+          idempotencyKey: e.idempotencyKey ?? null, sourceIp: e.sourceIp ?? null, createdAt: at,
+        },
+        deliveryIds: e.deliveries.map((d) => d.id),
+      };
+    });
+  }
+
+  /** The stored events holding these events' dedup keys (skipped as duplicates), by `tenant:key`. */
+  private async earlierEvents(manager: EntityManager, skipped: NewEvent[]): Promise<Map<string, WrittenEvent['event']>> {
+    if (!skipped.length) return new Map();
+    const rows: {
+      id: string; tenant_id: string; type: string; payload: Record<string, unknown>; idempotency_key: string | null;
+      source_ip: string | null; created_at: Date; dedup_key: string;
+    }[] = await manager.query(EARLIER_EVENTS, [[...new Set(skipped.map((e) => e.tenantId))], skipped.map((e) => e.dedupKey)]);
+    return new Map(
+      rows.map((r) => [
+        `${r.tenant_id}:${r.dedup_key}`,
+        { id: r.id, tenantId: r.tenant_id, type: r.type, payload: r.payload, idempotencyKey: r.idempotency_key, sourceIp: r.source_ip, createdAt: r.created_at },
+      ]),
+    );
   }
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { newWebhookSecret, SecretBox } from '../../common/crypto/secrets';
 import { AppConfig } from '../../config/app-config';
+import { CustomHeader } from './custom-headers';
 import { WebhookSubscription } from './entities/webhook-subscription.entity';
 
 /** How long the secret before a rotation keeps signing (DESIGN: 48 h grace window). */
@@ -27,6 +28,16 @@ export class SubscriptionSecrets {
 
   open(sealed: string): string {
     return this.box.open(sealed);
+  }
+
+  /** Custom headers as the `headers` column keeps them: name → sealed value. */
+  sealHeaders(headers: CustomHeader[]): Record<string, string> {
+    return Object.fromEntries(headers.map((h) => [h.name, this.box.seal(h.value)]));
+  }
+
+  /** name → plain value, for the owning tenant's reads and for the request itself. */
+  openHeaders(sealed: Record<string, string> | null | undefined): Record<string, string> {
+    return Object.fromEntries(Object.entries(sealed ?? {}).map(([name, value]) => [name, this.box.open(value)]));
   }
 
   /** Secrets to sign with now, newest first: the current one, plus the previous one inside its grace window. */
