@@ -13,6 +13,8 @@ export interface Problem {
   errors?: FieldErrors;
   validations?: Record<string, string>;
   request_id: string;
+  /** The request id again, for routes of the `marigold` error dialect. */
+  traceId?: string;
 }
 
 /** The body that satisfies every seed's error schema at once (RFC 7807 + `error`/`message` + seed-002 `validations`). */

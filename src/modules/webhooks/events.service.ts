@@ -5,7 +5,7 @@ import { AppError } from '../../common/errors/app-error';
 import { Page, paginate } from '../../common/pagination/cursor';
 import { WebhookDelivery } from './entities/webhook-delivery.entity';
 import { WebhookEvent } from './entities/webhook-event.entity';
-import { EventFanOut, WrittenEvent } from './fan-out';
+import { EventFanOut, NewEvent, WrittenEvent } from './fan-out';
 import { CreateEventDto, DeliveriesSummary, EventResponse, ListEventsQueryDto } from './webhooks.dto';
 
 /** Largest serialized payload an event may carry. */
@@ -42,6 +42,11 @@ export class EventsService {
       tenantId, type: dto.type, payload: dto.payload, idempotencyKey: idempotencyKey ?? null, sourceIp: sourceIp ?? null,
     });
     return toEventResponse(event, { total: deliveryIds.length, succeeded: 0, failed: 0, pending: deliveryIds.length });
+  }
+
+  /** A batch stored and fanned out in one statement (a dialect's batch ingest); repeated dedup keys are flagged. */
+  ingestMany(events: NewEvent[]): Promise<WrittenEvent[]> {
+    return this.fanOut.publishMany(events);
   }
 
   async list(tenantId: string, query: ListEventsQueryDto): Promise<Page<EventResponse>> {

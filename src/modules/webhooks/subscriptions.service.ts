@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { DataSource, In, Repository } from 'typeorm';
 import { AppError } from '../../common/errors/app-error';
 import { SafeHttpClient } from '../../common/outbound/safe-http';
 import { Page, paginate } from '../../common/pagination/cursor';
+import { CustomHeader } from './custom-headers';
 import { WebhookSubscription } from './entities/webhook-subscription.entity';
 import { ROTATION_GRACE_MS, SubscriptionSecrets } from './subscription-secrets';
 import {
@@ -29,10 +30,21 @@ export function toSubscriptionResponse(s: WebhookSubscription): SubscriptionResp
   };
 }
 
-/** Subscriptions (endpoints) of a tenant: CRUD, pause/resume and secret rotation. */
+/** A subscription of a dialect that manages its subscriptions as one set per tenant (Marigold). */
+export interface DialectSubscription {
+  url: string;
+  format: 'standard' | 'cloudevents';
+  /** The dialect's matching (see subscription-match.ts). */
+  spec: Record<string, unknown>;
+  /** Plain values: sealed here before they are stored, opened for the owning tenant's reads. */
+  headers: CustomHeader[];
+}
+
+/** Subscriptions (endpoints) of a tenant: CRUD, pause/resume and secret rotation; dialect sets. */
 @Injectable()
 export class SubscriptionsService {
   constructor(
+    private readonly dataSource: DataSource,
     @InjectRepository(WebhookSubscription) private readonly repo: Repository<WebhookSubscription>,
     private readonly secrets: SubscriptionSecrets,
     private readonly http: SafeHttpClient,
@@ -96,6 +108,63 @@ export class SubscriptionsService {
       secretRotatedAt: now,
     });
     return { ...toSubscriptionResponse(await this.repo.save(sub)), signing_secret: secret.plain };
+  }
+
+  /**
+   * Replaces the tenant's subscriptions of `origin` with `entries`, atomically. An entry keeps the row (id,
+   * signing secret, pending deliveries) of an existing subscription to the same URL, so re-sending a set does not
+   * rotate secrets; rows left over are deleted (their deliveries are kept). Every entry comes back active.
+   */
+  async replaceDialectSet(tenantId: string, origin: string, entries: DialectSubscription[]): Promise<void> {
+    const errors = Object.fromEntries(
+      entries.flatMap((e, i) => {
+        const problem = this.http.urlProblem(e.url);
+        return problem ? [[`[${i}].target_url`, [problem]]] : [];
+      }),
+    );
+    if (Object.keys(errors).length) throw AppError.validation(errors, 'One or more validation errors occurred.');
+    await this.dataSource.transaction(async (manager) => {
+      // One writer per tenant set at a time: two concurrent PUTs must not both insert into an empty set.
+      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`subscriptions:${origin}:${tenantId}`]);
+      const repo = manager.getRepository(WebhookSubscription);
+      const existing = await repo.find({ where: { tenantId, origin }, order: { createdAt: 'ASC', id: 'ASC' } });
+      const byUrl = new Map<string, WebhookSubscription[]>();
+      for (const row of existing) byUrl.set(row.url, [...(byUrl.get(row.url) ?? []), row]);
+      const rows = entries.map((e, position) => {
+        const row = byUrl.get(e.url)?.shift() ?? repo.create({ tenantId, origin, url: e.url, sealedSecret: this.secrets.generate().sealed });
+        return Object.assign(row, {
+          format: e.format,
+          eventFilter: '*',
+          filterSpec: { ...e.spec, position },
+          headers: this.secrets.sealHeaders(e.headers),
+          state: 'active',
+          pausedAt: null,
+          disabledAt: null,
+          consecutiveFailures: 0,
+        });
+      });
+      const stale = [...byUrl.values()].flat();
+      if (stale.length) await repo.delete({ tenantId, id: In(stale.map((r) => r.id)) });
+      if (rows.length) await repo.save(rows);
+    });
+  }
+
+  /** The tenant's subscriptions of `origin`, in the order they were last put, header values opened. */
+  async listDialectSet(tenantId: string, origin: string): Promise<(DialectSubscription & { id: string })[]> {
+    const rows = await this.repo.find({ where: { tenantId, origin }, order: { createdAt: 'ASC', id: 'ASC' } });
+    const position = (r: WebhookSubscription) => Number(r.filterSpec?.position ?? 0);
+    return rows
+      .sort((a, b) => position(a) - position(b))
+      .map((r) => {
+        const { position: _position, ...spec } = r.filterSpec ?? {};
+        const headers = Object.entries(this.secrets.openHeaders(r.headers)).map(([name, value]) => ({ name, value }));
+        return { id: r.id, url: r.url, format: r.format as DialectSubscription['format'], spec, headers };
+      });
+  }
+
+  /** Deletes the tenant's subscriptions of `origin` (their deliveries are kept; pending ones are not sent). */
+  async removeDialectSet(tenantId: string, origin: string): Promise<void> {
+    await this.repo.delete({ tenantId, origin });
   }
 
   private async find(tenantId: string, id: string): Promise<WebhookSubscription> {

@@ -4,6 +4,9 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { IdempotencyModule } from '../../common/idempotency/idempotency.module';
 import { OutboundHttpModule } from '../../common/outbound/safe-http';
 import { QUEUES } from '../../common/queue/queues';
+import { TenantsModule } from '../tenants/tenants.module';
+import { MarigoldController } from './dialects/marigold/marigold.controller';
+import { MarigoldService } from './dialects/marigold/marigold.service';
 import { DeliveryProducer } from './delivery.producer';
 import { EngineEvents } from './engine-events';
 import { WebhookDeliveryAttempt } from './entities/webhook-delivery-attempt.entity';
@@ -31,9 +34,10 @@ const ENTITIES = [WebhookSubscription, WebhookEvent, WebhookDelivery, WebhookDel
     BullModule.registerQueue({ name: QUEUES.deliveries.name }),
     IdempotencyModule,
     OutboundHttpModule,
+    TenantsModule,
   ],
-  controllers: [SubscriptionsController, EventsController, TestPingController],
-  providers: [SubscriptionsService, EventsService, EventFanOut, EngineEvents, DeliveryProducer, SubscriptionSecrets, TestPingService],
+  controllers: [SubscriptionsController, EventsController, TestPingController, MarigoldController],
+  providers: [SubscriptionsService, EventsService, EventFanOut, EngineEvents, DeliveryProducer, SubscriptionSecrets, TestPingService, MarigoldService],
   exports: [EngineEvents, EventFanOut, DeliveryProducer, SubscriptionSecrets, TypeOrmModule, BullModule, OutboundHttpModule],
 })
 export class WebhooksModule {}
