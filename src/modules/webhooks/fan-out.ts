@@ -2,8 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { Batcher } from '../../common/batching/batcher';
+import { DeliveryProducer } from '../deliveries/delivery.producer';
 import { cloudEventOf } from './cloud-events';
-import { DeliveryProducer } from './delivery.producer';
 import { WebhookEvent } from './entities/webhook-event.entity';
 import { MatchableSubscription, subscriptionMatches } from './subscription-match';
 

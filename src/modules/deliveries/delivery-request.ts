@@ -1,5 +1,5 @@
 import { version } from '../../../package.json';
-import { CLOUDEVENTS_CONTENT_TYPE, cloudEventOf, StoredEvent } from './cloud-events';
+import { CLOUDEVENTS_CONTENT_TYPE, cloudEventOf, StoredEvent } from '../webhooks/cloud-events';
 import { DeliverySignatures, eventEnvelope } from './signing';
 
 export const USER_AGENT = `SendEngine-Webhooks/${version} (+https://github.com/send-engine)`;
