@@ -14,9 +14,11 @@ import {
   ApiUnauthorizedResponse,
   getSchemaPath,
   ApiExtraModels,
+  ApiOAuth2,
 } from '@nestjs/swagger';
 import { Authenticated, TenantId } from '../../../../common/auth/auth.decorators';
 import { ValidationStatus } from '../../../../common/errors/validation-status.decorator';
+import { SECURITY_SCHEMES } from '../../../../common/ops/swagger';
 import { BodyLimit } from '../../../../common/http/body-limit';
 import {
   CloudEventDto,
@@ -50,6 +52,7 @@ export class MarigoldController {
   @HttpCode(202)
   @BodyLimit(MAX_REQUEST_BYTES)
   @Authenticated({ role: 'editor', apiKey: true })
+  @ApiOAuth2(['webhooks:write'], SECURITY_SCHEMES.oauth2)
   @ApiOperation({
     operationId: 'marigoldSendEvents',
     summary: 'Send CloudEvents',
@@ -72,6 +75,7 @@ export class MarigoldController {
 
   @Get('admin/subscriptions')
   @Authenticated({ role: 'viewer', apiKey: true })
+  @ApiOAuth2(['webhooks:read'], SECURITY_SCHEMES.oauth2)
   @ApiOperation({
     operationId: 'marigoldListSubscriptions',
     summary: 'Get all webhook subscriptions',
@@ -86,6 +90,7 @@ export class MarigoldController {
   @Put('admin/subscriptions')
   @HttpCode(200)
   @Authenticated({ role: 'editor', apiKey: true })
+  @ApiOAuth2(['webhooks:write'], SECURITY_SCHEMES.oauth2)
   @ApiOperation({
     operationId: 'marigoldReplaceSubscriptions',
     summary: 'Update webhook subscriptions on tenant level',
@@ -106,6 +111,7 @@ export class MarigoldController {
   @Delete('admin/subscriptions')
   @HttpCode(204)
   @Authenticated({ role: 'editor', apiKey: true })
+  @ApiOAuth2(['webhooks:write'], SECURITY_SCHEMES.oauth2)
   @ApiOperation({
     operationId: 'marigoldDeleteSubscriptions',
     summary: 'Delete all webhook subscriptions for a tenant',
