@@ -31,12 +31,12 @@ describe('parseCloudEvents', () => {
         event(),
         event({ specversion: '0.3', time: '2024-13-01', dataschema: '/relative' }),
         event({ time: '2024-01-01 10:00:00', datacontenttype: 'json', data_base64: 5 }),
-        event({ Upper: 'x', 'with-dash': 1, toolongextensionname1: 1, nested: { a: 1 } }),
+        event({ Upper: 'x', 'with-dash': 1, ['x'.repeat(129)]: 1, nested: { a: 1 }, longerthantwentychars1: 'ok' }),
         'not an event',
       ]),
     );
     expect(Object.keys(errors).sort()).toEqual(
-      ['[1].specversion', '[1].time', '[1].dataschema', '[2].time', '[2].datacontenttype', '[2].data_base64', '[3].Upper', '[3].with-dash', '[3].toolongextensionname1', '[3].nested', '[4]'].sort(),
+      ['[1].specversion', '[1].time', '[1].dataschema', '[2].time', '[2].datacontenttype', '[2].data_base64', '[3].Upper', '[3].with-dash', `[3].${'x'.repeat(129)}`, '[3].nested', '[4]'].sort(),
     );
   });
 
