@@ -145,6 +145,22 @@ describe('Marigold EDC webhooks (CloudEvents ingest, subscription set, custom he
       expect(() => new Webhook(signing.get('/b')!).verify(receiver.on('/a')[0].body, receiver.on('/a')[0].headers as Record<string, string>)).toThrow();
     });
 
+    it('records the request headers in the attempt log with custom header values redacted', async () => {
+      const rows = (
+        await t.db.query<{ request_headers: Record<string, string> }>(
+          `SELECT a.request_headers FROM webhook_delivery_attempts a JOIN webhook_deliveries d ON d.id = a.delivery_id
+             JOIN webhook_subscriptions s ON s.id = d.subscription_id WHERE d.tenant_id = $1 AND s.url LIKE '%/a'`,
+          [tenant.id],
+        )
+      ).rows;
+      expect(rows).toHaveLength(2);
+      for (const { request_headers: h } of rows) {
+        expect(h).toMatchObject({ Authorization: '[redacted]', 'X-Custom': '[redacted]', 'content-type': 'application/cloudevents+json; charset=utf-8' });
+        expect(h['webhook-signature']).toMatch(/^v1,/);
+        expect(JSON.stringify(h)).not.toContain('dXNlcjpzM2NyZXQ=');
+      }
+    });
+
     it('keeps header values sealed at rest and shows them to the owning tenant only', async () => {
       const stored = (await t.db.query<{ headers: Record<string, string> }>(`SELECT headers FROM webhook_subscriptions WHERE tenant_id = $1 AND url LIKE '%/a'`, [tenant.id])).rows[0];
       expect(Object.keys(stored.headers).sort()).toEqual(['Authorization', 'X-Custom']);

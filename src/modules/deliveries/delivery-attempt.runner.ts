@@ -6,6 +6,7 @@ import { deliveryHeaders, eventRequestBody } from './delivery-request';
 import { DeliveryAttemptJob, DeliveryProducer } from './delivery.producer';
 import { WebhookDelivery } from './entities/webhook-delivery.entity';
 import { signDelivery } from './signing';
+import { redactCustomHeaders } from '../webhooks/custom-headers';
 import { SubscriptionSecrets } from '../webhooks/subscription-secrets';
 import { DeliveryResponse } from './deliveries.dto';
 import { toDeliveryResponse } from './deliveries.service';
@@ -117,7 +118,8 @@ export class DeliveryAttemptRunner {
     const timestamp = Math.floor(Date.now() / 1000);
     const signed = signDelivery(secrets, messageId, timestamp, body);
     const url = delivery.targetUrl ?? sub?.url ?? '';
-    const res = await this.http.post({ url, body, headers: deliveryHeaders(messageId, timestamp, signed, customHeaders, contentType) });
+    const headers = deliveryHeaders(messageId, timestamp, signed, customHeaders, contentType);
+    const res = await this.http.post({ url, body, headers });
 
     const schedule = delivery.retrySchedule ?? this.config.WEBHOOK_RETRY_SCHEDULE_SECONDS;
     const outcome = decideOutcome({ status: res.status, errorCode: res.errorCode, retryAfter: res.headers?.['retry-after'] }, attempt, schedule);
@@ -129,6 +131,7 @@ export class DeliveryAttemptRunner {
         requestSignature: signed.xWebhookSignature,
         webhookSignature: signed.webhookSignature,
         url,
+        requestHeaders: redactCustomHeaders(headers, customHeaders),
         responseStatus: res.status,
         responseHeaders: res.headers,
         responseBodySnippet: res.body,
