@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Put, Post } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Delete, Get, HttpCode, Post, Put } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
@@ -32,13 +32,12 @@ import {
 import { MarigoldSubscriptionView, MAX_REQUEST_BYTES } from './marigold.mapper';
 import { MarigoldService } from './marigold.service';
 
-const AUTH_ERRORS = [
-  ApiUnauthorizedResponse({ type: MarigoldErrorResponse, description: 'Missing, invalid or expired token (OAuth2 client-credentials JWT, tenant JWT or API key)' }),
-  ApiTooManyRequestsResponse({ type: MarigoldErrorResponse, description: "The tenant's rate limit; see Retry-After" }),
-];
-const applyAll = (...decorators: MethodDecorator[]): MethodDecorator => (target, key, descriptor) => {
-  for (const d of decorators) d(target, key, descriptor);
-};
+/** The answers every operation here can give before it runs. */
+const AuthErrors = () =>
+  applyDecorators(
+    ApiUnauthorizedResponse({ type: MarigoldErrorResponse, description: 'Missing, invalid or expired token (OAuth2 client-credentials JWT, tenant JWT or API key)' }),
+    ApiTooManyRequestsResponse({ type: MarigoldErrorResponse, description: "The tenant's rate limit; see Retry-After" }),
+  );
 
 /** Marigold EDC webhooks: CloudEvents ingest and the tenant's subscription set. */
 @ApiTags('Marigold webhooks (CloudEvents)')
@@ -68,7 +67,7 @@ export class MarigoldController {
   @ApiBadRequestResponse({ type: MarigoldErrorResponse, description: 'An invalid event; `errors` keyed by position and field, e.g. `[2].source`' })
   @ApiForbiddenResponse({ type: MarigoldErrorResponse, description: "A read-only token, or a `tenant` attribute that is not the caller's tenant" })
   @ApiPayloadTooLargeResponse({ type: MarigoldErrorResponse, description: 'More than 1,000 events or 1 MB' })
-  @applyAll(...AUTH_ERRORS)
+  @AuthErrors()
   send(@TenantId() tenantId: string, @Body() body: unknown): Promise<SendEventsResponse> {
     return this.marigold.sendEvents(tenantId, body);
   }
@@ -82,7 +81,7 @@ export class MarigoldController {
     description: "The tenant's subscriptions of this API, in the order last put, with their custom header values. Needs a read scope (viewer).",
   })
   @ApiOkResponse({ type: [MarigoldSubscriptionDto], description: 'The subscriptions', example: GET_SUBSCRIPTIONS_EXAMPLE })
-  @applyAll(...AUTH_ERRORS)
+  @AuthErrors()
   list(@TenantId() tenantId: string): Promise<MarigoldSubscriptionView[]> {
     return this.marigold.list(tenantId);
   }
@@ -103,7 +102,7 @@ export class MarigoldController {
   @ApiBadRequestResponse({ type: MarigoldErrorResponse, description: 'An invalid entry (restricted header, bad filter, unknown operator, blocked URL…); `errors` keyed like `[1].headers[0]`' })
   @ApiForbiddenResponse({ type: MarigoldErrorResponse, description: 'A read-only token' })
   @ApiPayloadTooLargeResponse({ type: MarigoldErrorResponse, description: 'Body over 1 MB' })
-  @applyAll(...AUTH_ERRORS)
+  @AuthErrors()
   replace(@TenantId() tenantId: string, @Body() body: unknown): Promise<Record<string, never>> {
     return this.marigold.replace(tenantId, body);
   }
@@ -119,7 +118,7 @@ export class MarigoldController {
   })
   @ApiNoContentResponse({ description: 'Removed' })
   @ApiForbiddenResponse({ type: MarigoldErrorResponse, description: 'A read-only token' })
-  @applyAll(...AUTH_ERRORS)
+  @AuthErrors()
   remove(@TenantId() tenantId: string): Promise<void> {
     return this.marigold.remove(tenantId);
   }
