@@ -206,6 +206,17 @@ describe('Marigold EDC webhooks (CloudEvents ingest, subscription set, custom he
       expect(otherSource.body.events[0].duplicate).toBe(false);
     });
 
+    it("keeps each subscription's row and signing secret when the set is put again (also reordered)", async () => {
+      const rows = async () =>
+        (await t.db.query<{ id: string; url: string; sealed_secret: string }>(`SELECT id, url, sealed_secret FROM webhook_subscriptions WHERE tenant_id = $1 AND origin = 'marigold' ORDER BY url`, [tenant.id])).rows;
+      const before = await rows();
+      const [a, b, c] = THREE();
+      await put([c, a, b]).expect(200);
+      expect(await rows()).toEqual(before);
+      expect((await list().expect(200)).body.map((s: { target_url: string }) => new URL(s.target_url).pathname)).toEqual(['/c', '/a', '/b']);
+      await put([a, b, c]).expect(200);
+    });
+
     it("refuses a batch with another tenant's tenant attribute (403) and stores none of it", async () => {
       const before = await events();
       const res = await send([ce({ type: 'sdc.x', tenant: tenant.id }), ce({ type: 'sdc.x', tenant: 'EU.SOMEONE-ELSE' })]);
