@@ -206,6 +206,22 @@ describe('Marigold EDC webhooks (CloudEvents ingest, subscription set, custom he
       expect(otherSource.body.events[0].duplicate).toBe(false);
     });
 
+    it('delivers the same source + id again once the earlier one is older than 24 h', async () => {
+      await t.db.query(`UPDATE webhook_events SET created_at = now() - interval '25 hours' WHERE id = $1`, [accepted[0].id]);
+      const res = await send([batch[0], batch[0]]).expect(202);
+      expect(res.body.events[0]).toMatchObject({ cloudevent_id: batch[0].id, duplicate: false });
+      expect(res.body.events[0].id).not.toBe(accepted[0].id);
+      expect(res.body.events[1]).toMatchObject({ id: res.body.events[0].id, duplicate: true });
+      await allSettled();
+      const sameEvent = (r: ReceivedRequest) => JSON.parse(r.body).id === batch[0].id && JSON.parse(r.body).source === batch[0].source;
+      expect(receiver.on('/a').filter(sameEvent)).toHaveLength(2);
+      const held = await t.db.query<{ id: string }>(
+        `SELECT id FROM webhook_events WHERE tenant_id = $1 AND dedup_key IS NOT NULL AND attributes->>'id' = $2 AND attributes->>'source' = $3`,
+        [tenant.id, batch[0].id, batch[0].source],
+      );
+      expect(held.rows.map((r) => r.id)).toEqual([res.body.events[0].id]);
+    });
+
     it("keeps each subscription's row and signing secret when the set is put again (also reordered)", async () => {
       const rows = async () =>
         (await t.db.query<{ id: string; url: string; sealed_secret: string }>(`SELECT id, url, sealed_secret FROM webhook_subscriptions WHERE tenant_id = $1 AND origin = 'marigold' ORDER BY url`, [tenant.id])).rows;

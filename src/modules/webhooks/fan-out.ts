@@ -51,14 +51,16 @@ const INSERT_EVENTS_AND_DELIVERIES = `
   )
   SELECT id, created_at FROM e`;
 
-/** Dedup keys older than the window are released (the unique index holds each key once per tenant). */
-const RELEASE_STALE_DEDUP_KEYS = `
-  UPDATE webhook_events SET dedup_key = NULL
-   WHERE tenant_id = ANY($1::uuid[]) AND dedup_key = ANY($2::text[]) AND created_at < now() - interval '24 hours'`;
+/** How long a dedup key holds. */
+const DEDUP_WINDOW = `interval '24 hours'`;
 
 const EARLIER_EVENTS = `
-  SELECT id, tenant_id, type, payload, idempotency_key, source_ip, created_at, dedup_key
+  SELECT id, tenant_id, type, payload, idempotency_key, source_ip, created_at, dedup_key,
+         created_at < now() - ${DEDUP_WINDOW} AS expired
     FROM webhook_events WHERE tenant_id = ANY($1::uuid[]) AND dedup_key = ANY($2::text[])`;
+
+/** A key older than the window is released (the unique index holds each key once per tenant), then reused. */
+const RELEASE_DEDUP_KEYS = `UPDATE webhook_events SET dedup_key = NULL WHERE id = ANY($1::uuid[]) AND created_at < now() - ${DEDUP_WINDOW}`;
 
 /**
  * The one path every event takes: the event row and one pending delivery per matching active subscription,
@@ -113,10 +115,24 @@ export class EventFanOut {
     }
   }
 
-  private async writeMany(manager: EntityManager, inputs: NewEvent[]): Promise<WrittenEvent[]> {
+  /**
+   * One statement for the batch. Events whose dedup key is held by an earlier event come back as that event; when
+   * the earlier one is past the window, its key is released and those events are written again (rare: a retry
+   * after 24 h), so the usual batch costs one statement.
+   */
+  private async writeMany(manager: EntityManager, inputs: NewEvent[], releaseExpired = true): Promise<WrittenEvent[]> {
+    const written = await this.writeOnce(manager, inputs);
+    const expired = [...new Set(written.flatMap((w) => (w.expired ? [w.event.id] : [])))];
+    if (!releaseExpired || !expired.length) return written.map(({ expired: _expired, ...w }) => w);
+    await manager.query(RELEASE_DEDUP_KEYS, [expired]);
+    const again = written.flatMap((w, i) => (w.duplicate ? [i] : []));
+    const rewritten = await this.writeMany(manager, again.map((i) => inputs[i]), false);
+    again.forEach((i, k) => (written[i] = rewritten[k]));
+    return written.map(({ expired: _expired, ...w }) => w);
+  }
+
+  private async writeOnce(manager: EntityManager, inputs: NewEvent[]): Promise<(WrittenEvent & { expired?: boolean })[]> {
     const tenantIds = [...new Set(inputs.map((i) => i.tenantId))];
-    const dedupKeys = [...new Set(inputs.flatMap((i) => (i.dedupKey ? [i.dedupKey] : [])))];
-    if (dedupKeys.length) await manager.query(RELEASE_STALE_DEDUP_KEYS, [tenantIds, dedupKeys]);
     const subscriptions: (MatchableSubscription & { id: string; tenant_id: string })[] = await manager.query(
       `SELECT id, tenant_id, event_filter, filter_spec, origin FROM webhook_subscriptions WHERE tenant_id = ANY($1::uuid[]) AND state = 'active'`,
       [tenantIds],
@@ -159,7 +175,7 @@ export class EventFanOut {
       if (!at) {
         const before = earlier.get(`${e.tenantId}:${e.dedupKey}`);
         if (!before) throw new Error(`event ${e.id} was neither written nor found by its dedup key`);
-        return { event: before, deliveryIds: [], duplicate: true };
+        return { event: before.event, deliveryIds: [], duplicate: true, expired: before.expired };
       }
       return {
         event: {
@@ -172,16 +188,19 @@ export class EventFanOut {
   }
 
   /** The stored events holding these events' dedup keys (skipped as duplicates), by `tenant:key`. */
-  private async earlierEvents(manager: EntityManager, skipped: NewEvent[]): Promise<Map<string, WrittenEvent['event']>> {
+  private async earlierEvents(manager: EntityManager, skipped: NewEvent[]): Promise<Map<string, { event: WrittenEvent['event']; expired: boolean }>> {
     if (!skipped.length) return new Map();
     const rows: {
       id: string; tenant_id: string; type: string; payload: Record<string, unknown>; idempotency_key: string | null;
-      source_ip: string | null; created_at: Date; dedup_key: string;
+      source_ip: string | null; created_at: Date; dedup_key: string; expired: boolean;
     }[] = await manager.query(EARLIER_EVENTS, [[...new Set(skipped.map((e) => e.tenantId))], skipped.map((e) => e.dedupKey)]);
     return new Map(
       rows.map((r) => [
         `${r.tenant_id}:${r.dedup_key}`,
-        { id: r.id, tenantId: r.tenant_id, type: r.type, payload: r.payload, idempotencyKey: r.idempotency_key, sourceIp: r.source_ip, createdAt: r.created_at },
+        {
+          event: { id: r.id, tenantId: r.tenant_id, type: r.type, payload: r.payload, idempotencyKey: r.idempotency_key, sourceIp: r.source_ip, createdAt: r.created_at },
+          expired: r.expired,
+        },
       ]),
     );
   }
