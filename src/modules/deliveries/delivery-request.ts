@@ -24,7 +24,7 @@ export function deliveryHeaders(
 }
 
 /**
- * What a subscription of `format` receives for `event`: the seed's envelope (`standard`), or the structured-mode
+ * What a subscription of `format` receives for `event`: the relay envelope (`standard`), or the structured-mode
  * CloudEvent (`cloudevents`).
  */
 export function eventRequestBody(format: string, event: StoredEvent): { body: string; contentType: string } {

@@ -33,7 +33,7 @@ export interface MarigoldSubscriptionInput {
   headers: CustomHeader[];
 }
 
-/** What GET answers per subscription (the seed's shape; headers and advanced filters in their chosen form). */
+/** What GET answers per subscription (the Marigold shape; headers and advanced filters in their chosen form). */
 export interface MarigoldSubscriptionView {
   filters: string[];
   target_url: string;
@@ -145,7 +145,7 @@ function parseTargetUrl(v: unknown, path: string, p: Problems): string {
     p.add(path, 'The target_url field is required.');
     return '';
   }
-  // The seed's samples have no scheme (`www.example.com/sdc`): such a URL means https.
+  // The Marigold API's samples have no scheme (`www.example.com/sdc`): such a URL means https.
   const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(v.trim()) ? v.trim() : `https://${v.trim()}`;
   try {
     new URL(url);
@@ -216,7 +216,7 @@ function valueProblem(operator: AdvancedOperator, v: unknown): string | null {
   return null;
 }
 
-/** `{key, operator, value | values}` (also `operatorType`), or the seed's sentence form `"data.recipient stringEndsWith gmail.com"`. */
+/** `{key, operator, value | values}` (also `operatorType`), or the Marigold sentence form `"data.recipient stringEndsWith gmail.com"`. */
 function parseAdvancedFilter(v: unknown, path: string, p: Problems): AdvancedFilter | null {
   let key: unknown;
   let op: unknown;
