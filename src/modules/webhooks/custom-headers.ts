@@ -52,6 +52,11 @@ export function customHeaderProblem(name: string, value: string): string | null 
   return null;
 }
 
+/** name → plain value of the `headers` column (name → sealed value), opened with `open`. */
+export function openCustomHeaders(sealed: Record<string, string> | null | undefined, open: (sealed: string) => string): Record<string, string> {
+  return Object.fromEntries(Object.entries(sealed ?? {}).map(([name, value]) => [name, open(value)]));
+}
+
 export const REDACTED = '[redacted]';
 
 /** The request headers as the attempt log keeps them: custom header values replaced by `[redacted]`. */

@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, In, Repository } from 'typeorm';
 import { AppError } from '../../common/errors/app-error';
 import { SafeHttpClient } from '../../common/outbound/safe-http';
-import { Page, paginate } from '../../common/pagination/cursor';
+import { Page } from '../../common/pagination/cursor';
 import { CustomHeader } from './custom-headers';
 import { WebhookSubscription } from './entities/webhook-subscription.entity';
 import { ROTATION_GRACE_MS, SubscriptionSecrets } from './subscription-secrets';
+import { SubscriptionsRepository } from './subscriptions.repository';
 import {
   CreateSubscriptionDto,
   ListSubscriptionsQueryDto,
@@ -44,8 +43,7 @@ export interface DialectSubscription {
 @Injectable()
 export class SubscriptionsService {
   constructor(
-    private readonly dataSource: DataSource,
-    @InjectRepository(WebhookSubscription) private readonly repo: Repository<WebhookSubscription>,
+    private readonly repo: SubscriptionsRepository,
     private readonly secrets: SubscriptionSecrets,
     private readonly http: SafeHttpClient,
   ) {}
@@ -53,16 +51,13 @@ export class SubscriptionsService {
   async create(tenantId: string, dto: CreateSubscriptionDto): Promise<SubscriptionWithSecretResponse> {
     this.assertUrl(dto.url);
     const secret = this.secrets.generate();
-    const sub = await this.repo.save(
-      this.repo.create({ tenantId, name: dto.name ?? null, url: dto.url, eventFilter: dto.event_filter ?? '*', sealedSecret: secret.sealed }),
-    );
+    const sub = await this.repo.insert({ tenantId, name: dto.name ?? null, url: dto.url, eventFilter: dto.event_filter ?? '*', sealedSecret: secret.sealed });
     return { ...toSubscriptionResponse(sub), signing_secret: secret.plain };
   }
 
   async list(tenantId: string, query: ListSubscriptionsQueryDto): Promise<Page<SubscriptionResponse>> {
-    const qb = this.repo.createQueryBuilder('s').where('s.tenant_id = :tenantId', { tenantId });
-    if (query.state) qb.andWhere('s.state = :state', { state: query.state });
-    return paginate(qb, query, toSubscriptionResponse);
+    const page = await this.repo.page(tenantId, { state: query.state }, query);
+    return { data: page.data.map(toSubscriptionResponse), next_cursor: page.next_cursor };
   }
 
   async get(tenantId: string, id: string): Promise<SubscriptionResponse> {
@@ -81,7 +76,7 @@ export class SubscriptionsService {
   /** Deliveries are kept for audit (they reference the id without a foreign key). */
   async remove(tenantId: string, id: string): Promise<void> {
     const sub = await this.find(tenantId, id);
-    await this.repo.delete({ id: sub.id, tenantId });
+    await this.repo.delete(tenantId, sub.id);
   }
 
   async pause(tenantId: string, id: string): Promise<SubscriptionResponse> {
@@ -112,8 +107,9 @@ export class SubscriptionsService {
 
   /**
    * Replaces the tenant's subscriptions of `origin` with `entries`, atomically. An entry keeps the row (id,
-   * signing secret, pending deliveries) of an existing subscription to the same URL, so re-sending a set does not
-   * rotate secrets; rows left over are deleted (their deliveries are kept). Every entry comes back active.
+   * signing secret, pending deliveries) of an existing subscription to the same URL (the n-th entry for a URL takes
+   * the n-th existing row for it), so re-sending a set does not rotate secrets; rows left over are deleted (their
+   * deliveries are kept). Every entry comes back active; its position in the set is kept in `filter_spec`.
    */
   async replaceDialectSet(tenantId: string, origin: string, entries: DialectSubscription[]): Promise<void> {
     const errors = Object.fromEntries(
@@ -123,35 +119,27 @@ export class SubscriptionsService {
       }),
     );
     if (Object.keys(errors).length) throw AppError.validation(errors, 'One or more validation errors occurred.');
-    await this.dataSource.transaction(async (manager) => {
-      // One writer per tenant set at a time: two concurrent PUTs must not both insert into an empty set.
-      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`subscriptions:${origin}:${tenantId}`]);
-      const repo = manager.getRepository(WebhookSubscription);
-      const existing = await repo.find({ where: { tenantId, origin }, order: { createdAt: 'ASC', id: 'ASC' } });
+    await this.repo.replaceOrigin(tenantId, origin, (current, create) => {
       const byUrl = new Map<string, WebhookSubscription[]>();
-      for (const row of existing) byUrl.set(row.url, [...(byUrl.get(row.url) ?? []), row]);
-      const rows = entries.map((e, position) => {
-        const row = byUrl.get(e.url)?.shift() ?? repo.create({ tenantId, origin, url: e.url, sealedSecret: this.secrets.generate().sealed });
-        return Object.assign(row, {
+      for (const row of current) byUrl.set(row.url, [...(byUrl.get(row.url) ?? []), row]);
+      return entries.map((e, position) =>
+        Object.assign(byUrl.get(e.url)?.shift() ?? create({ tenantId, origin, url: e.url, sealedSecret: this.secrets.generate().sealed }), {
           format: e.format,
           eventFilter: '*',
           filterSpec: { ...e.spec, position },
           headers: this.secrets.sealHeaders(e.headers),
-          state: 'active',
+          state: 'active' as const,
           pausedAt: null,
           disabledAt: null,
           consecutiveFailures: 0,
-        });
-      });
-      const stale = [...byUrl.values()].flat();
-      if (stale.length) await repo.delete({ tenantId, id: In(stale.map((r) => r.id)) });
-      if (rows.length) await repo.save(rows);
+        }),
+      );
     });
   }
 
   /** The tenant's subscriptions of `origin`, in the order they were last put, header values opened. */
   async listDialectSet(tenantId: string, origin: string): Promise<(DialectSubscription & { id: string })[]> {
-    const rows = await this.repo.find({ where: { tenantId, origin }, order: { createdAt: 'ASC', id: 'ASC' } });
+    const rows = await this.repo.ofOrigin(tenantId, origin);
     const position = (r: WebhookSubscription) => Number(r.filterSpec?.position ?? 0);
     return rows
       .sort((a, b) => position(a) - position(b))
@@ -163,12 +151,12 @@ export class SubscriptionsService {
   }
 
   /** Deletes the tenant's subscriptions of `origin` (their deliveries are kept; pending ones are not sent). */
-  async removeDialectSet(tenantId: string, origin: string): Promise<void> {
-    await this.repo.delete({ tenantId, origin });
+  removeDialectSet(tenantId: string, origin: string): Promise<void> {
+    return this.repo.deleteOrigin(tenantId, origin);
   }
 
   private async find(tenantId: string, id: string): Promise<WebhookSubscription> {
-    const sub = await this.repo.findOneBy({ id, tenantId });
+    const sub = await this.repo.findOne(tenantId, id);
     if (!sub) throw AppError.notFound('Subscription');
     return sub;
   }
