@@ -13,8 +13,9 @@ const DIALECT_KEY = Symbol('errorDialect');
 export type ErrorDialect = 'marigold';
 
 /**
- * The status a route family answers validation errors with: 422 for `/api/*`, `/webhooks/*` and seed 002,
- * 400 for `/jobs` and the seed-003 `/v1/*` routes; and, optionally, its error dialect. Declared on each controller.
+ * The status a route family answers validation errors with: 422 for `/api/*`, `/webhooks/*` and the
+ * FlexEngage dialect, 400 for `/jobs`, the relay `/v1/*` routes and the Marigold dialect; and, optionally, its
+ * error dialect. Declared on each controller.
  */
 export const ValidationStatus = (status: 400 | 422, dialect?: ErrorDialect) =>
   applyDecorators(SetMetadata(VALIDATION_STATUS, status), ...(dialect ? [SetMetadata(ERROR_DIALECT, dialect)] : []));

@@ -4,7 +4,7 @@ import { DeliverySignatures, eventEnvelope } from './signing';
 
 export const USER_AGENT = `SendEngine-Webhooks/${version} (+https://github.com/send-engine)`;
 
-/** Headers of every webhook request: Standard Webhooks, the seed's X-Webhook-Signature, and the engine's identity. */
+/** Headers of every webhook request: Standard Webhooks, the relay API's X-Webhook-Signature, and the engine's identity. */
 export function deliveryHeaders(
   messageId: string,
   timestamp: number,
