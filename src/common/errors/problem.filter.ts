@@ -63,6 +63,7 @@ export class ProblemFilter implements ExceptionFilter {
       errors: resolved.errors,
       dialect: errorDialectOf(req),
     });
+    if (errorDialectOf(req) === 'marigold') body.traceId = body.request_id;
     for (const [k, v] of Object.entries(resolved.headers ?? {})) reply.header(k, v);
     reply.status(resolved.status).header('content-type', 'application/problem+json; charset=utf-8').send(body);
   }

@@ -16,6 +16,8 @@ export interface Problem {
   /** flexEngage `APIErrorResponse.description`: the human sentence (that dialect's `message` is the reason phrase). */
   description?: string;
   request_id: string;
+  /** The request id again, for routes of the `marigold` error dialect. */
+  traceId?: string;
 }
 
 /** What a route's error dialect (declared with `@ValidationStatus`) changes in the common body. */

@@ -8,13 +8,16 @@ const DIALECT_KEY = Symbol('errorDialect');
 
 /**
  * Additions a route family's clients expect on top of the problem body: `flexengage` adds that API's
- * `APIErrorResponse` (`message` as the upper-case reason phrase, `description` as the sentence).
+ * `APIErrorResponse` (`message` as the upper-case reason phrase, `description` as the sentence); `marigold` adds
+ * `traceId` (the request id), the Marigold API's "current" error shape (`type`, `title`, `status`, `traceId`,
+ * `errors` by field).
  */
-export type ErrorDialect = 'flexengage';
+export type ErrorDialect = 'flexengage' | 'marigold';
 
 /**
- * The status a route family answers validation errors with: 422 for `/api/*`, `/webhooks/*` and the flexEngage
- * routes, 400 for `/jobs` and the relay `/v1/*` routes; and, optionally, its error dialect. Declared on each controller.
+ * The status a route family answers validation errors with: 422 for `/api/*`, `/webhooks/*` and the
+ * FlexEngage dialect, 400 for `/jobs`, the relay `/v1/*` routes and the Marigold dialect; and, optionally, its
+ * error dialect. Declared on each controller.
  */
 export const ValidationStatus = (status: 400 | 422, dialect?: ErrorDialect) =>
   applyDecorators(SetMetadata(VALIDATION_STATUS, status), ...(dialect ? [SetMetadata(ERROR_DIALECT, dialect)] : []));

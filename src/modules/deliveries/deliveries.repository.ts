@@ -117,13 +117,17 @@ export interface PendingDelivery {
 /**
  * Inserts pending deliveries, due now, from four uuid[] parameters starting at `$first` (ids, tenant ids, event ids,
  * subscription ids; see `pendingDeliveryParams`): this module's part of the fan-out's one statement, which writes
- * events and their deliveries together.
+ * events and their deliveries together. With `onlyEventsIn` (a relation with an `id` column, e.g. the statement's
+ * inserted events), rows for other events are skipped.
  */
-export function insertPendingDeliveriesSql(first: number): string {
+export function insertPendingDeliveriesSql(first: number, onlyEventsIn?: string): string {
   const [a, b, c, d] = [0, 1, 2, 3].map((i) => `$${first + i}::uuid[]`);
   return `INSERT INTO webhook_deliveries (id, tenant_id, event_id, subscription_id, status, next_attempt_at)
     SELECT id, tenant_id, event_id, subscription_id, 'pending', now()
-      FROM unnest(${a}, ${b}, ${c}, ${d}) AS t(id, tenant_id, event_id, subscription_id)`;
+      FROM unnest(${a}, ${b}, ${c}, ${d}) AS t(id, tenant_id, event_id, subscription_id)${
+    onlyEventsIn ? `
+     WHERE event_id IN (SELECT id FROM ${onlyEventsIn})` : ''
+  }`;
 }
 
 /** The four parameters of `insertPendingDeliveriesSql`, in order. */

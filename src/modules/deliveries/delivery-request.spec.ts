@@ -1,11 +1,11 @@
-import { deliveryHeaders, recordedHeaders, REDACTED } from './delivery-request';
+import { REDACTED, redactCustomHeaders } from '../webhooks/custom-headers';
+import { deliveryHeaders } from './delivery-request';
 
-describe('recordedHeaders', () => {
+describe('the attempt log\'s request headers', () => {
   it('keeps every name sent and the engine\'s own values, signatures included; custom header values are redacted', () => {
-    const sent = deliveryHeaders('msg_1', 1700000000, { webhookSignature: 'v1,abc', xWebhookSignature: 't=1700000000,v1=def' }, {
-      Authorization: 'Bearer s3cret', 'X-Api-Key': 'k', 'X-Session-Token': 't', 'X-Team': 'blue',
-    });
-    const recorded = recordedHeaders(sent);
+    const custom = { Authorization: 'Bearer s3cret', 'X-Api-Key': 'k', 'X-Session-Token': 't', 'X-Team': 'blue' };
+    const sent = deliveryHeaders('msg_1', 1700000000, { webhookSignature: 'v1,abc', xWebhookSignature: 't=1700000000,v1=def' }, custom);
+    const recorded = redactCustomHeaders(sent, custom);
     expect(recorded).toMatchObject({
       'webhook-id': 'msg_1',
       'webhook-timestamp': '1700000000',

@@ -1,13 +1,20 @@
 import { version } from '../../../package.json';
-import { DeliverySignatures } from './signing';
+import { CLOUDEVENTS_CONTENT_TYPE, cloudEventOf, StoredEvent } from '../webhooks/cloud-events';
+import { DeliverySignatures, eventEnvelope } from './signing';
 
 export const USER_AGENT = `SendEngine-Webhooks/${version} (+https://github.com/send-engine)`;
 
 /** Headers of every webhook request: Standard Webhooks, the relay API's X-Webhook-Signature, and the engine's identity. */
-export function deliveryHeaders(messageId: string, timestamp: number, signatures: DeliverySignatures, extra: Record<string, string> = {}): Record<string, string> {
+export function deliveryHeaders(
+  messageId: string,
+  timestamp: number,
+  signatures: DeliverySignatures,
+  extra: Record<string, string> = {},
+  contentType = 'application/json',
+): Record<string, string> {
   return {
     ...extra,
-    'content-type': 'application/json',
+    'content-type': contentType,
     'user-agent': USER_AGENT,
     'webhook-id': messageId,
     'webhook-timestamp': String(timestamp),
@@ -16,14 +23,11 @@ export function deliveryHeaders(messageId: string, timestamp: number, signatures
   };
 }
 
-/** The headers the engine itself sets on every request (anything else is a tenant's custom header). */
-const ENGINE_HEADERS = new Set(['content-type', 'user-agent', 'webhook-id', 'webhook-timestamp', 'webhook-signature', 'x-webhook-signature']);
-export const REDACTED = '[redacted]';
-
 /**
- * The request headers as the attempt log keeps them: every name sent, the engine's own values (signatures
- * included) verbatim, custom header values redacted — they are sealed at rest and may carry credentials.
+ * What a subscription of `format` receives for `event`: the relay envelope (`standard`), or the structured-mode
+ * CloudEvent (`cloudevents`).
  */
-export function recordedHeaders(headers: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, ENGINE_HEADERS.has(k.toLowerCase()) ? v : REDACTED]));
+export function eventRequestBody(format: string, event: StoredEvent): { body: string; contentType: string } {
+  if (format === 'cloudevents') return { body: JSON.stringify(cloudEventOf(event)), contentType: CLOUDEVENTS_CONTENT_TYPE };
+  return { body: eventEnvelope(event as StoredEvent & { payload: Record<string, unknown> }), contentType: 'application/json' };
 }

@@ -4,6 +4,7 @@ import { Page } from '../../common/pagination/cursor';
 import { DeliveriesRepository } from '../deliveries/deliveries.repository';
 import { WebhookEvent } from './entities/webhook-event.entity';
 import { EventsRepository } from './events.repository';
+import { NewEvent } from './events.repository';
 import { EventFanOut, WrittenEvent } from './fan-out';
 import { CreateEventDto, DeliveriesSummary, EventResponse, ListEventsQueryDto } from './dialects/relay/relay.dto';
 
@@ -41,6 +42,11 @@ export class EventsService {
       tenantId, type: dto.type, payload: dto.payload, idempotencyKey: idempotencyKey ?? null, sourceIp: sourceIp ?? null,
     });
     return toEventResponse(event, { total: deliveryIds.length, succeeded: 0, failed: 0, pending: deliveryIds.length });
+  }
+
+  /** A batch stored and fanned out in one statement (a dialect's batch ingest); repeated dedup keys are flagged. */
+  ingestMany(events: NewEvent[]): Promise<WrittenEvent[]> {
+    return this.fanOut.publishMany(events);
   }
 
   async list(tenantId: string, query: ListEventsQueryDto): Promise<Page<EventResponse>> {

@@ -1,4 +1,5 @@
 import { matchesFlexEngageSpec } from './dialects/flexengage/flexengage-filter';
+import { matchesMarigoldSpec, MarigoldFilterSpec } from './dialects/marigold/marigold-filter';
 import { matchesEventFilter } from './event-filter';
 
 /** The columns fan-out reads to decide whether a subscription gets an event. */
@@ -8,9 +9,10 @@ export interface MatchableSubscription {
   origin: string;
 }
 
-/** The event as matchers see it. */
+/** The event as matchers see it: its type, and its CloudEvents view (built on first use). */
 export interface MatchableEvent {
   type: string;
+  cloudEvent: () => Record<string, unknown>;
 }
 
 /**
@@ -22,6 +24,8 @@ export function subscriptionMatches(sub: MatchableSubscription, event: Matchable
   switch (sub.origin) {
     case 'flexengage':
       return matchesFlexEngageSpec(sub.filter_spec, event.type);
+    case 'marigold':
+      return matchesMarigoldSpec(sub.filter_spec as unknown as MarigoldFilterSpec, event.cloudEvent());
     default:
       return false;
   }
