@@ -2,10 +2,7 @@
 # The whole suite, as CI runs it: install (if needed), lint, type-check, migration drift, unit and e2e tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  # npm install, not npm ci: the lock cannot list @swc/core binaries for other platforms here, which npm ci rejects
-  npm install --no-audit --no-fund --prefer-offline
-fi
+bash scripts/install.sh
 echo "== lint"; npx eslint --max-warnings 0 .
 echo "== type-check"; npx tsc --noEmit -p tsconfig.json
 echo "== migration drift"; bash scripts/migration-drift.sh
