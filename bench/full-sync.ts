@@ -139,7 +139,7 @@ export async function run(): Promise<void> {
   const ceiling = new Client({ connectionString: dbUrl(ceilDb) });
   let pool: Pool | undefined;
   try {
-    await configureApp(app, env);
+    await configureApp(app);
     await app.listen({ port: 0, host: '127.0.0.1' });
     const { port } = app.getHttpServer().address() as { port: number };
     pool = new Pool(`http://127.0.0.1:${port}`, { connections: IN_FLIGHT });

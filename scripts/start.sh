@@ -5,5 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh
 [ -f .env ] || { cp .env.example .env; echo "wrote .env from .env.example (development defaults)"; }
-npx nest build
+echo "building (nest build)…"; npx nest build
 exec node dist/src/main.js

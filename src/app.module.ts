@@ -13,6 +13,7 @@ import { MetricsModule } from './common/metrics/metrics.module';
 import { MetricsAccess } from './common/metrics/metrics-access';
 import { MetricsController } from './common/metrics/metrics.controller';
 import { QueueMetrics } from './common/metrics/queue-metrics';
+import { AppLogger, logTransport } from './common/ops/app-logger';
 import { bullRootOptions } from './common/queue/bull-options';
 import { RepeatableJobs } from './common/queue/repeatable-jobs';
 import { WorkerCheck } from './common/queue/worker-check';
@@ -62,6 +63,7 @@ export class AppModule {
         LoggerModule.forRoot({
           pinoHttp: {
             level: env.LOG_LEVEL,
+            transport: logTransport(env.NODE_ENV),
             // fastify's genReqId stored the id on the raw request; pino-http reuses `req.id`
             customProps: () => ({ role: env.APP_ROLE }),
             redact: ['req.headers.authorization', 'req.headers["x-signature"]', 'req.headers.cookie'],
@@ -80,6 +82,7 @@ export class AppModule {
       ],
       controllers: [MetricsController],
       providers: [
+        AppLogger,
         JwtStrategy,
         JwtVerifier,
         TenantLimits,
