@@ -1,8 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Authenticated } from '../../common/auth/auth.decorators';
 import { ValidationStatus } from '../../common/errors/validation-status.decorator';
 import { ParseIdPipe } from '../../common/http/parse-id.pipe';
+import { Page, PageQueryDto } from '../../common/pagination/cursor';
 import { CredentialsService } from './credentials.service';
 import {
   ApiKeyCreatedResponse,
@@ -15,6 +16,7 @@ import {
   MemberCenterClientResponse,
   MemberCenterSecretResponse,
   OAuthClientCreatedResponse,
+  TenantPage,
   TenantResponse,
   UpdateMemberCenterClientDto,
   UpdateTenantDto,
@@ -35,6 +37,12 @@ export class TenantsController {
   @Post()
   create(@Body() dto: CreateTenantDto): Promise<TenantResponse> {
     return this.tenants.create(dto);
+  }
+
+  @Get()
+  @ApiOkResponse({ type: TenantPage })
+  list(@Query() query: PageQueryDto): Promise<Page<TenantResponse>> {
+    return this.tenants.list(query);
   }
 
   @Get(':id')
