@@ -106,6 +106,6 @@ export class SubscriptionsService {
 
   private assertUrl(url: string): void {
     const problem = this.http.urlProblem(url);
-    if (problem) throw AppError.validation({ url: [problem] });
+    if (problem) throw AppError.validation({ url: [problem] }, `url ${problem}`);
   }
 }
