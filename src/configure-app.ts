@@ -57,6 +57,9 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
     done(null, { ...parseQuery(body.toString()) }),
   );
 
+  // CSV uploads (list imports) reach the route as the request stream itself: read as they arrive, never buffered.
+  fastify.addContentTypeParser('text/csv', (_req, payload, done) => done(null, payload));
+
   fastify.addHook('onRequest', (req: FastifyRequest, reply: FastifyReply, done: () => void) => {
     reply.header('X-Request-Id', req.id);
     done();

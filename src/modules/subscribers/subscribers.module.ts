@@ -8,8 +8,12 @@ import { WebhooksModule } from '../webhooks/webhooks.module';
 import { FullSync, FullSyncBatch } from './full-sync.entity';
 import { FullSyncService } from './full-sync.service';
 import { InboundEvent } from './inbound-event.entity';
+import { ListImport } from './list-import.entity';
 import { ListMembership } from './list-membership.entity';
 import { MailingList } from './list.entity';
+import { ListsController } from './lists.controller';
+import { ListsRepository } from './lists.repository';
+import { ListsService } from './lists.service';
 import { MemberCenterController } from './member-center.controller';
 import { MemberCenterGuard } from './member-center.guard';
 import { Subscriber } from './subscriber.entity';
@@ -22,14 +26,14 @@ import { Suppression } from './suppression.entity';
 /** Lists, subscribers and memberships fed by Member Center; the tenant's suppression list (exported). */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([MailingList, Subscriber, ListMembership, Suppression, InboundEvent, FullSync, FullSyncBatch]),
+    TypeOrmModule.forFeature([MailingList, Subscriber, ListMembership, Suppression, InboundEvent, FullSync, FullSyncBatch, ListImport]),
     BullModule.registerQueue({ name: QUEUES.subscribers.name }),
     RedisModule,
     TenantsModule,
     WebhooksModule,
   ],
-  controllers: [MemberCenterController, SubscribersController],
-  providers: [MemberCenterGuard, SubscriptionEventsService, FullSyncService, SubscribersService, SuppressionList],
+  controllers: [MemberCenterController, SubscribersController, ListsController],
+  providers: [MemberCenterGuard, SubscriptionEventsService, FullSyncService, SubscribersService, SuppressionList, ListsService, ListsRepository],
   exports: [SuppressionList, FullSyncService],
 })
 export class SubscribersModule {}

@@ -7,6 +7,7 @@ import { FullSync, FullSyncBatch } from './full-sync.entity';
 import { FullSyncService } from './full-sync.service';
 import { ListMembership } from './list-membership.entity';
 import { MailingList } from './list.entity';
+import { toListResponse } from './lists.service';
 import { Subscriber } from './subscriber.entity';
 import { FullSyncResponse, ListResponse, MemberResponse, MembersQueryDto, SubscriberResponse } from './subscribers.dto';
 import { Suppression } from './suppression.entity';
@@ -26,7 +27,7 @@ export class SubscribersService {
 
   listLists(tenantId: string, query: PageQueryDto): Promise<Page<ListResponse>> {
     const qb = this.lists.createQueryBuilder('l').where('l.tenant_id = :tenantId', { tenantId });
-    return paginate(qb, query, (l) => ({ id: l.id, created_at: l.createdAt.toISOString(), updated_at: l.updatedAt.toISOString() }));
+    return paginate(qb, query, toListResponse);
   }
 
   async listMembers(tenantId: string, listId: string, query: MembersQueryDto): Promise<Page<MemberResponse>> {
