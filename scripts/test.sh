@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole suite, as CI runs it: install (if needed), lint, type-check, migration drift, unit and e2e tests.
+# The whole suite, as CI runs it: install (if needed), lint, type-check, migration drift, unit and e2e tests,
+# the OpenAPI lint and the demo against the built service.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh
@@ -8,3 +9,4 @@ echo "== type-check"; npx tsc --noEmit -p tsconfig.json
 echo "== migration drift"; bash scripts/migration-drift.sh
 echo "== unit"; npx jest --config jest.config.js --selectProjects unit
 echo "== e2e"; npx jest --config jest.config.js --selectProjects e2e --maxWorkers=2
+echo "== demo smoke (built service, fresh database)"; bash scripts/demo-smoke.sh
