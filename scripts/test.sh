@@ -9,4 +9,4 @@ echo "== type-check"; npx tsc --noEmit -p tsconfig.json
 echo "== migration drift"; bash scripts/migration-drift.sh
 echo "== unit"; npx jest --config jest.config.js --selectProjects unit
 echo "== e2e"; npx jest --config jest.config.js --selectProjects e2e --maxWorkers=2
-echo "== demo smoke (built service, fresh database)"; bash scripts/demo-smoke.sh
+echo "== smoke: the built service on a fresh database, OpenAPI lint, demo"; bash scripts/smoke.sh

@@ -5,7 +5,12 @@ import { ErrorResponse } from './error-response.dto';
 
 /** What each error status means on this API, and a body the filter really writes for it. */
 const PROBLEMS: Record<number, { description: string; code: string; detail: string; reason?: string; errors?: Record<string, string[]> }> = {
-  400: { description: 'Malformed request (bad JSON, or a validation error on routes of the 400 dialect)', code: 'malformed_json', detail: 'The body is not valid JSON' },
+  400: {
+    description: 'Validation failed (this route answers validation errors with 400; `errors` maps each field to its messages), or malformed JSON',
+    code: 'validation_failed',
+    detail: 'The request is invalid',
+    errors: { url: ['url must be a URL address'] },
+  },
   401: { description: 'Missing, invalid or expired credential', code: 'unauthorized', detail: 'Authentication required', reason: 'missing_token' },
   403: { description: 'The credential lacks the role, or names another tenant', code: 'forbidden', detail: 'This route needs the editor role' },
   404: { description: 'Unknown id, or another tenant\'s', code: 'not_found', detail: 'Resource not found' },

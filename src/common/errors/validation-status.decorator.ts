@@ -1,4 +1,5 @@
-import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { applyDecorators, CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { ApiProblems } from './api-problems.decorator';
 import { Reflector } from '@nestjs/core';
 
 export const VALIDATION_STATUS = 'validation_status';
@@ -6,9 +7,9 @@ const REQUEST_KEY = Symbol('validationStatus');
 
 /**
  * The status a route family answers validation errors with: 422 for `/api/*`, `/webhooks/*` and seed 002,
- * 400 for `/jobs` and the seed-003 `/v1/*` routes. Declared on each controller.
+ * 400 for `/jobs` and the `/v1/*` relay routes. Declared on each controller, which also documents that status.
  */
-export const ValidationStatus = (status: 400 | 422) => SetMetadata(VALIDATION_STATUS, status);
+export const ValidationStatus = (status: 400 | 422) => applyDecorators(SetMetadata(VALIDATION_STATUS, status), ApiProblems(status));
 
 type WithStatus = { [REQUEST_KEY]?: number };
 

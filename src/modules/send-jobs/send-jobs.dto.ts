@@ -16,7 +16,7 @@ export class CreateSendJobDto {
   @IsUUID()
   tenant_id?: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: '0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e' })
   @IsUUID(undefined, { message: 'list_id must be a UUID of one of the tenant\'s lists' })
   list_id!: string;
 
@@ -25,25 +25,29 @@ export class CreateSendJobDto {
   @IsUUID()
   campaign_id?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) name?: string;
+  @ApiPropertyOptional({ example: 'December newsletter' }) @IsOptional() @IsString() @MaxLength(500) name?: string;
 
-  @ApiProperty({ minLength: 1 })
+  @ApiProperty({ minLength: 1, example: 'Hello {{first_name|there}}', description: 'May contain merge tags (docs/send-jobs.md); an unknown tag is a 422' })
   @IsString()
   @Matches(/\S/, { message: 'subject must not be empty' })
   @MaxLength(998)
   subject!: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() body_html?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() body_text?: string;
+  @ApiPropertyOptional({ example: '<p>Hi {{first_name|there}},</p><p><a href="{{unsubscribe_url}}">Unsubscribe</a></p>' })
+  @IsOptional() @IsString() body_html?: string;
+  @ApiPropertyOptional({ example: 'Hi {{first_name|there}}, unsubscribe: {{unsubscribe_url}}' }) @IsOptional() @IsString() body_text?: string;
 
   @ApiPropertyOptional({ description: 'unsubscribe_url (URL template), unsubscribe_mailto, ses_template_name' })
   @IsOptional()
   @IsObject()
   template?: SendJobTemplate;
 
-  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601({ strict: true }) scheduled_at?: string;
-  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601({ strict: true }) window_start?: string;
-  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601({ strict: true }) window_end?: string;
+  @ApiPropertyOptional({ format: 'date-time', example: '2026-12-01T08:00:00Z', description: 'Not before this time' })
+  @IsOptional() @IsISO8601({ strict: true }) scheduled_at?: string;
+  @ApiPropertyOptional({ format: 'date-time', example: '2026-12-01T08:00:00Z', description: 'Sending only inside [window_start, window_end)' })
+  @IsOptional() @IsISO8601({ strict: true }) window_start?: string;
+  @ApiPropertyOptional({ format: 'date-time', example: '2026-12-01T20:00:00Z', description: 'Must be after window_start; messages left when it passes stay unsent (job failed, window_expired)' })
+  @IsOptional() @IsISO8601({ strict: true }) window_end?: string;
 
   @ApiPropertyOptional({ type: TrackingOptionsDto })
   @IsOptional()
@@ -56,17 +60,22 @@ export class ListSendJobsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: SEND_JOB_STATUSES }) @IsOptional() @IsIn(SEND_JOB_STATUSES) status?: SendJobStatus;
 }
 
-/** Seed 000 CreateSendJobResponse (both spellings). */
-export interface CreateSendJobResponse {
-  send_job_id: string;
-  sendJobId: string;
-  status: SendJobStatus;
+/** The created job's id in both spellings. */
+export class CreateSendJobResponse {
+  @ApiProperty({ format: 'uuid', example: '0193c2b0-1a2b-7c3d-8e4f-5a6b7c8d9e0f' }) send_job_id!: string;
+  @ApiProperty({ format: 'uuid', example: '0193c2b0-1a2b-7c3d-8e4f-5a6b7c8d9e0f' }) sendJobId!: string;
+  @ApiProperty({ enum: SEND_JOB_STATUSES, example: 'pending' }) status!: SendJobStatus;
 }
 
-/** Seed 000 SendJobStatusResponse. */
-export interface SendJobStatusResponse {
-  id: string;
-  status: SendJobStatus;
+export class SendJobStatusResponse {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ enum: SEND_JOB_STATUSES, example: 'cancelled' }) status!: SendJobStatus;
+}
+
+export class ResendUnknownResponse {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ enum: ['running'] }) status!: 'running';
+  @ApiProperty({ example: 3, description: 'Messages moved from unknown back to pending' }) requeued!: number;
 }
 
 export interface SendJobCounts {
@@ -78,8 +87,55 @@ export interface SendJobCounts {
   pending: number;
 }
 
-/** Seed 000 SendJob in both spellings, plus progress. */
+/** A send job in both spellings (see SendJobView), plus progress. */
 export type SendJobResponse = Record<string, unknown>;
+
+/** The documented shape of SendJobResponse: every field below also appears in camelCase (`list_id` and `listId`). */
+export class SendJobView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) tenant_id!: string;
+  @ApiProperty({ format: 'uuid' }) list_id!: string;
+  @ApiProperty({ format: 'uuid' }) campaign_id!: string;
+  @ApiProperty({ type: String, nullable: true, example: 'December newsletter' }) name!: string | null;
+  @ApiProperty({ example: 'Hello {{first_name|there}}' }) subject!: string;
+  @ApiProperty({ enum: SEND_JOB_STATUSES, example: 'running' }) status!: SendJobStatus;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) scheduled_at!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) window_start!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) window_end!: string | null;
+  @ApiProperty({ type: TrackingOptionsDto, nullable: true }) tracking!: TrackingOptionsDto | null;
+  @ApiProperty({ format: 'date-time' }) created_at!: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) started_at!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) completed_at!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: null }) failure_reason!: string | null;
+  @ApiPropertyOptional({ example: 5000 }) total?: number;
+  @ApiPropertyOptional({ example: 4210 }) sent?: number;
+  @ApiPropertyOptional({ example: 0 }) failed?: number;
+  @ApiPropertyOptional({ example: 0 }) skipped?: number;
+  @ApiPropertyOptional({ example: 0 }) unknown?: number;
+  @ApiPropertyOptional({ example: 790 }) pending?: number;
+}
+
+export class SendJobPage {
+  @ApiProperty({ type: [SendJobView] }) data!: SendJobView[];
+  @ApiProperty({ type: String, nullable: true, description: 'Cursor of the next page; null on the last' }) next_cursor!: string | null;
+}
+
+export class SendJobMessageView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) subscriber_id!: string;
+  @ApiProperty({ example: 'ann@example.com' }) email!: string;
+  @ApiProperty({ enum: ['pending', 'sending', 'sent', 'failed', 'skipped', 'unknown'], example: 'unknown' }) status!: string;
+  @ApiProperty({ example: 1 }) attempts!: number;
+  @ApiProperty({ type: String, nullable: true, example: '0100018c5e2b7f3a-…' }) provider_message_id!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'timeout after the provider accepted the connection' }) reason!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) claimed_at!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) sent_at!: string | null;
+}
+
+export class SendJobMessagePage {
+  @ApiProperty({ type: [SendJobMessageView] }) data!: SendJobMessageView[];
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'Pass as `after` for the next page; null on the last' }) next_after!: string | null;
+}
 
 export class ListMessagesQueryDto {
   @ApiPropertyOptional({ enum: ['pending', 'sending', 'sent', 'failed', 'skipped', 'unknown'], default: 'unknown' })

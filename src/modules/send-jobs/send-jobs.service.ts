@@ -16,6 +16,7 @@ import {
   CreateSendJobResponse,
   ListMessagesQueryDto,
   ListSendJobsQueryDto,
+  ResendUnknownResponse,
   SendJobResponse,
   SendJobStatusResponse,
 } from './send-jobs.dto';
@@ -110,7 +111,7 @@ export class SendJobsService {
   }
 
   /** Unknown messages go back to pending and the job runs again for them (the operator accepts the risk). */
-  async resendUnknown(tenantId: string, id: string): Promise<{ id: string; status: string; requeued: number }> {
+  async resendUnknown(tenantId: string, id: string): Promise<ResendUnknownResponse> {
     await this.find(tenantId, id);
     const requeued = await this.db.transaction(async (manager) => {
       const [rows] = (await manager.query(

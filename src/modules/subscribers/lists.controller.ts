@@ -20,8 +20,8 @@ export class ListsController {
   @Post()
   @Authenticated({ role: 'editor' })
   @ApiOperation({ operationId: 'createList', summary: 'Create a list', description: 'A new, empty list of the caller\'s tenant with a UUIDv7 id.' })
+  @ApiBody({ type: CreateListDto, examples: { newsletter: { summary: 'A newsletter list', value: { name: 'Weekly newsletter' } } } })
   @ApiCreatedResponse({ type: ListResponse })
-  @ApiProblems(401, 403, 422, 429)
   create(@TenantId() tenantId: string, @Body() dto: CreateListDto): Promise<ListResponse> {
     return this.lists.create(tenantId, dto);
   }
@@ -29,8 +29,9 @@ export class ListsController {
   @Patch(':id')
   @Authenticated({ role: 'editor' })
   @ApiOperation({ operationId: 'renameList', summary: 'Rename a list', description: 'Sets the list\'s name (lists Member Center created have none until then).' })
+  @ApiBody({ type: UpdateListDto, examples: { rename: { summary: 'A new name', value: { name: 'Monthly digest' } } } })
   @ApiOkResponse({ type: ListResponse })
-  @ApiProblems(401, 403, 404, 422, 429)
+  @ApiProblems(404)
   rename(@TenantId() tenantId: string, @Param('id', ParseIdPipe) id: string, @Body() dto: UpdateListDto): Promise<ListResponse> {
     return this.lists.rename(tenantId, id, dto);
   }
@@ -48,8 +49,17 @@ export class ListsController {
       'membership a newer Member Center change wrote is left alone. An existing subscriber with that address keeps ' +
       'its id. Any invalid item rejects the whole request (422 naming each, e.g. `members.3.email`).',
   })
+  @ApiBody({
+    type: AddMembersDto,
+    examples: {
+      members: {
+        summary: 'Two members, one with preferences',
+        value: { members: [{ email: 'ann@example.com', preferences: { first_name: 'Ann' } }, { email: 'bo@example.com', status: 'unsubscribed' }] },
+      },
+    },
+  })
   @ApiOkResponse({ type: AddMembersResult })
-  @ApiProblems(401, 403, 404, 413, 422, 429)
+  @ApiProblems(404)
   addMembers(@TenantId() tenantId: string, @Param('id', ParseIdPipe) id: string, @Body() dto: AddMembersDto): Promise<AddMembersResult> {
     return this.lists.addMembers(tenantId, id, dto);
   }
@@ -68,7 +78,7 @@ export class ListsController {
       '(no header with `email`, broken quoting) is a 422 and the import is recorded as failed.',
   })
   @ApiCreatedResponse({ type: ListImportResponse })
-  @ApiProblems(401, 403, 404, 415, 422, 429)
+  @ApiProblems(404, 415)
   importCsv(@TenantId() tenantId: string, @Param('id', ParseIdPipe) id: string, @Body() body: unknown): Promise<ListImportResponse> {
     return this.lists.importCsv(tenantId, id, body);
   }
@@ -77,7 +87,7 @@ export class ListsController {
   @Authenticated({ role: 'viewer' })
   @ApiOperation({ operationId: 'getListImport', summary: 'Progress of a CSV import', description: 'Rows read, imported and refused so far, and the refused rows with their line numbers.' })
   @ApiOkResponse({ type: ListImportResponse })
-  @ApiProblems(401, 403, 404, 429)
+  @ApiProblems(404)
   getImport(
     @TenantId() tenantId: string,
     @Param('id', ParseIdPipe) id: string,

@@ -122,3 +122,13 @@ export class TestWebhookResponse {
   error_code!: string | null;
   error_detail!: string | null;
 }
+
+export class SubscriptionPage {
+  @ApiProperty({ type: [SubscriptionResponse] }) data!: SubscriptionResponse[];
+  @ApiProperty({ type: String, nullable: true, description: 'Cursor of the next page; null on the last' }) next_cursor!: string | null;
+}
+
+export class EventPage {
+  @ApiProperty({ type: [EventResponse] }) data!: EventResponse[];
+  @ApiProperty({ type: String, nullable: true, description: 'Cursor of the next page; null on the last' }) next_cursor!: string | null;
+}

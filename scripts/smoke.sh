@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Smoke test of the built service (part of npm test): starts dist/src/main.js on a spare port against a fresh
-# database, Redis key prefix and mail folder, runs `npm run demo` against it, checks the .eml files, cleans up.
+# database, Redis key prefix and mail folder; lints its /docs-json with the OpenAPI ruleset (.spectral.yaml);
+# runs `npm run demo` against it and checks the .eml files; cleans up.
 # DEMO_SUBSCRIBERS (default 1000) keeps it fast; the demo's own default is 5,000.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,6 +39,11 @@ done
 curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null || { cat "$tmp/service.log"; echo "not ready after 60 s"; exit 1; }
 echo "service ready on :$port in $(( ($(date +%s%N) - start) / 1000000 )) ms (fresh database $run)"
 
+echo "== OpenAPI lint (.spectral.yaml) of /docs-json"
+curl -sf "http://127.0.0.1:$port/docs-json" > "$tmp/openapi.json"
+npx spectral lint "$tmp/openapi.json" --ruleset .spectral.yaml --fail-severity=warn
+
+echo "== npm run demo -- --subscribers $count"
 npx ts-node -T scripts/demo.ts --subscribers "$count" --url "http://127.0.0.1:$port" || { echo "--- service log"; cat "$tmp/service.log"; exit 1; }
 files=$(find "$tmp/mail" -name '*.eml' | wc -l)
 [ "$files" -eq "$count" ] || { echo "expected $count .eml files, found $files"; exit 1; }
