@@ -4,6 +4,7 @@
  * sign with (JWT_SECRET, SES_EVENTS_HMAC_SECRET) come from the same .env / environment as the service.
  */
 import { createHmac, randomUUID } from 'node:crypto';
+import { networkInterfaces } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Webhook } from 'standardwebhooks';
@@ -12,13 +13,16 @@ import { loadEnv } from '../src/config/load-env';
 import { signMemberCenterRequest } from '../src/modules/subscribers/member-center-signature';
 import { eventually, WebhookReceiver } from '../test/peers/webhook-receiver';
 
-const USAGE = `npm run demo [-- --subscribers 5000] [--url http://localhost:3000]
+const USAGE = `npm run demo [-- --subscribers 5000] [--url http://localhost:3000] [--receiver-host <name>]
 
 Against the running service (npm start): creates a tenant and its credentials, syncs subscribers through the
 signed full-sync webhook, subscribes a local webhook receiver, sends a campaign, reports a hard bounce and a
 complaint through /webhooks/ses, then shows the suppressions and the engine events the receiver got.
 Needs JWT_SECRET and SES_EVENTS_HMAC_SECRET (as in .env.example) and, for the local receiver,
-WEBHOOK_ALLOW_HTTP=true and WEBHOOK_ALLOWED_CIDRS=127.0.0.0/8 in the service's environment.`;
+WEBHOOK_ALLOW_HTTP=true and WEBHOOK_ALLOWED_CIDRS=127.0.0.0/8 in the service's environment.
+--receiver-host: when the service runs elsewhere (another container), the receiver listens on every interface
+and subscribes as http://<receiver-host>:<port>/… (\`auto\`: this machine's first external IPv4 address); the
+service must allow that address (WEBHOOK_ALLOWED_CIDRS).`;
 
 const SYNC_BATCH = 1_000;
 const tty = process.stdout.isTTY;
@@ -62,10 +66,24 @@ class Api {
   }
 }
 
+/** This machine's address as other containers on its network see it. */
+function externalIPv4(): string {
+  const found = Object.values(networkInterfaces())
+    .flat()
+    .find((a) => a && a.family === 'IPv4' && !a.internal);
+  if (!found) throw new Error('--receiver-host auto: no external IPv4 address on this machine');
+  return found.address;
+}
+
 function options() {
   try {
     const { values } = parseArgs({
-      options: { subscribers: { type: 'string', default: '5000' }, url: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
+      options: {
+        subscribers: { type: 'string', default: '5000' },
+        url: { type: 'string' },
+        'receiver-host': { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
     });
     return values;
   } catch (e) {
@@ -105,11 +123,12 @@ async function main(): Promise<void> {
   console.log(`  tenant ${tenant.slug} (${tenant.id}); API key ${key.key.slice(0, 12)}…; Member Center client ${mc.client_id}`);
 
   step('2. A local webhook receiver, subscribed to every engine event');
-  const receiver = await WebhookReceiver.start();
+  const receiverHost = opts['receiver-host'] === 'auto' ? externalIPv4() : opts['receiver-host'];
+  const receiver = receiverHost ? await WebhookReceiver.start('0.0.0.0', receiverHost) : await WebhookReceiver.start();
   const subscription = await relay
     .call<{ id: string; signing_secret: string }>('POST', '/v1/subscriptions', { url: receiver.url('/engine-events'), event_filter: '*' }, [201])
     .catch((e: Error) => {
-      throw new Error(`${e.message}\n  (the service must allow a local receiver: WEBHOOK_ALLOW_HTTP=true, WEBHOOK_ALLOWED_CIDRS=127.0.0.0/8)`);
+      throw new Error(`${e.message}\n  (the service must allow the receiver: WEBHOOK_ALLOW_HTTP=true and its address in WEBHOOK_ALLOWED_CIDRS)`);
     });
   console.log(`  ${receiver.url('/engine-events')} ← subscription ${subscription.id}`);
 

@@ -17,6 +17,7 @@ import { AppLogger, logTransport } from './common/ops/app-logger';
 import { bullRootOptions } from './common/queue/bull-options';
 import { RepeatableJobs } from './common/queue/repeatable-jobs';
 import { WorkerCheck } from './common/queue/worker-check';
+import { WorkerHeartbeat } from './common/queue/worker-heartbeat';
 import { RateLimitGuard } from './common/rate-limit/rate-limit.guard';
 import { TenantLimits } from './common/rate-limit/tenant-limits';
 import { RedisModule } from './common/redis/redis.module';
@@ -88,7 +89,7 @@ export class AppModule {
         TenantLimits,
         QueueMetrics,
         MetricsAccess,
-        ...(env.runsWorker ? [WorkerCheck, RepeatableJobs] : []),
+        ...(env.runsWorker ? [WorkerCheck, RepeatableJobs, WorkerHeartbeat] : []),
         // Order matters: note the route's error dialect, authenticate, check size, count against the rate limit.
         { provide: APP_GUARD, useClass: ValidationStatusGuard },
         { provide: APP_GUARD, useClass: AuthGuard },

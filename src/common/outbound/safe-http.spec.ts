@@ -17,7 +17,7 @@ describe('SafeHttpClient.urlProblem', () => {
     const dev = client({ NODE_ENV: 'development' });
     expect(dev.urlProblem('http://example.com/hook')).toBe('must use https (set WEBHOOK_ALLOW_HTTP=true to allow http:// endpoints)');
     expect(client({ WEBHOOK_ALLOW_HTTP: 'true' }).urlProblem('http://127.0.0.1:4000/hook')).toBe(
-      'must not point to a private, loopback, link-local or reserved address (add its range to WEBHOOK_ALLOWED_CIDRS, e.g. 127.0.0.0/8)',
+      'must not point to a private, loopback, link-local or reserved address (add its range to WEBHOOK_ALLOWED_CIDRS, e.g. 127.0.0.1/32)',
     );
     expect(client({ WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOWED_CIDRS: '127.0.0.0/8' }).urlProblem('http://127.0.0.1:4000/hook')).toBeNull();
   });

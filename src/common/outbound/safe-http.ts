@@ -97,7 +97,7 @@ export class SafeHttpClient implements OnApplicationShutdown {
     if (url.username || url.password) return 'must not contain credentials';
     const literal = literalAddress(url.hostname);
     if (literal && !this.isAllowedAddress(literal)) {
-      return `must not point to a private, loopback, link-local or reserved address${hint(`add its range to WEBHOOK_ALLOWED_CIDRS, e.g. ${literal.includes(':') ? '::1/128' : '127.0.0.0/8'}`)}`;
+      return `must not point to a private, loopback, link-local or reserved address${hint(`add its range to WEBHOOK_ALLOWED_CIDRS, e.g. ${literal}/${literal.includes(':') ? 128 : 32}`)}`;
     }
     return null;
   }
