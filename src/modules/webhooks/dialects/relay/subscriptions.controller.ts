@@ -1,11 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiProblems } from '../../common/errors/api-problems.decorator';
-import { Authenticated, TenantId } from '../../common/auth/auth.decorators';
-import { ValidationStatus } from '../../common/errors/validation-status.decorator';
-import { ParseIdPipe } from '../../common/http/parse-id.pipe';
-import { Page } from '../../common/pagination/cursor';
-import { SubscriptionsService } from './subscriptions.service';
+import { Authenticated, TenantId } from '../../../../common/auth/auth.decorators';
+import { ApiProblems } from '../../../../common/errors/api-problems.decorator';
+import { ValidationStatus } from '../../../../common/errors/validation-status.decorator';
+import { ParseIdPipe } from '../../../../common/http/parse-id.pipe';
+import { Page } from '../../../../common/pagination/cursor';
+import { SubscriptionsService } from '../../subscriptions.service';
 import {
   CreateSubscriptionDto,
   ListSubscriptionsQueryDto,
@@ -13,7 +13,7 @@ import {
   SubscriptionResponse,
   SubscriptionWithSecretResponse,
   UpdateSubscriptionDto,
-} from './webhooks.dto';
+} from './relay.dto';
 
 /** Seed 003 subscriptions (endpoints). */
 @ApiTags('Subscriptions')

@@ -1,14 +1,14 @@
 import { Body, Controller, Get, Headers, HttpCode, Ip, Param, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiProblems } from '../../common/errors/api-problems.decorator';
-import { Authenticated, TenantId } from '../../common/auth/auth.decorators';
-import { ValidationStatus } from '../../common/errors/validation-status.decorator';
-import { BodyLimit } from '../../common/http/body-limit';
-import { ParseIdPipe } from '../../common/http/parse-id.pipe';
-import { Idempotent } from '../../common/idempotency/idempotent.decorator';
-import { Page } from '../../common/pagination/cursor';
-import { EventsService, MAX_EVENT_PAYLOAD_BYTES } from './events.service';
-import { CreateEventDto, EventPage, EventResponse, ListEventsQueryDto } from './webhooks.dto';
+import { Authenticated, TenantId } from '../../../../common/auth/auth.decorators';
+import { ApiProblems } from '../../../../common/errors/api-problems.decorator';
+import { ValidationStatus } from '../../../../common/errors/validation-status.decorator';
+import { BodyLimit } from '../../../../common/http/body-limit';
+import { ParseIdPipe } from '../../../../common/http/parse-id.pipe';
+import { Idempotent } from '../../../../common/idempotency/idempotent.decorator';
+import { Page } from '../../../../common/pagination/cursor';
+import { EventsService, MAX_EVENT_PAYLOAD_BYTES } from '../../events.service';
+import { CreateEventDto, EventPage, EventResponse, ListEventsQueryDto } from './relay.dto';
 
 /** Seed 003 events. */
 @ApiTags('Events')
