@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import { eventually } from './peers/webhook-receiver';
 import request from 'supertest';
 import { SuppressionList } from '../src/modules/subscribers/suppression-list.service';
 import { createTestApp, TestApp } from './support/app';
@@ -122,5 +124,19 @@ describe('lists and members for admins: create, rename, bulk JSON, CSV import', 
     const rows = await t.db.query('SELECT status, failure FROM list_imports WHERE list_id = $1', [listId]);
     expect(rows.rows).toEqual([{ status: 'failed', failure: expect.stringContaining('email') }]);
     await request(t.url).post(`/api/lists/${listId}/imports`).set(as(a.editor)).send({ members: [] }).expect(422);
+  });
+
+  it('an upload cut off mid-way ends the import as failed, keeping the rows already written', async () => {
+    const listId = await newList();
+    const req = httpRequest(`${t.url}/api/lists/${listId}/imports`, { method: 'POST', headers: { ...as(a.editor), 'content-type': 'text/csv' } });
+    req.on('error', () => undefined);
+    req.write('email\n' + Array.from({ length: 6000 }, (_, i) => `cut${i}@example.com`).join('\n') + '\n');
+    await eventually(async () => (await t.db.query(`SELECT 1 FROM list_imports WHERE list_id = $1 AND rows_read > 0`, [listId])).rowCount, 20_000, 'the first chunk');
+    req.destroy();
+    const done = await eventually(async () => {
+      const { rows } = await t.db.query(`SELECT status, rows_imported FROM list_imports WHERE list_id = $1 AND status <> 'running'`, [listId]);
+      return rows[0];
+    }, 20_000, 'the import to end');
+    expect(done).toEqual({ status: 'failed', rows_imported: 5000 });
   });
 });

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { parse } from 'csv-parse';
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { DataSource, Repository } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { AppError, FieldErrors } from '../../common/errors/app-error';
@@ -109,9 +109,9 @@ export class ListsService {
       [rows, errors, read] = [[], [], 0];
     };
     try {
-      const parser = body.pipe(
-        parse({ bom: true, trim: true, skip_empty_lines: true, relax_column_count: true, info: true, columns: (header: string[]) => checkHeader(header) }),
-      );
+      const parser = parse({ bom: true, trim: true, skip_empty_lines: true, relax_column_count: true, info: true, columns: (header: string[]) => checkHeader(header) });
+      // pipeline, not pipe: an upload cut off mid-way destroys the parser, which ends the loop below with the error
+      pipeline(body, parser, () => undefined);
       for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number; bytes: number } }>) {
         if (info.bytes > MAX_IMPORT_BYTES) throw new Error(`the file is larger than ${MAX_IMPORT_BYTES} bytes`);
         read++;
