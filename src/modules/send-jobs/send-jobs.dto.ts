@@ -9,7 +9,7 @@ export class TrackingOptionsDto {
   @ApiPropertyOptional() @IsOptional() @IsBoolean() click?: boolean;
 }
 
-/** Seed 000 CreateSendJobRequest, after camelCase keys were folded into snake_case (@AcceptsDualKeys). */
+/** A send job request, after camelCase keys were folded into snake_case (@AcceptsDualKeys). */
 export class CreateSendJobDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'Must be the caller\'s tenant (403 otherwise)' })
   @IsOptional()

@@ -24,7 +24,7 @@ import type { ListImportStatus } from './list-import.entity';
 import { ADMIN_MEMBER_STATUSES, AdminMemberStatus } from './member-rows';
 import { SUBSCRIBER_STATUSES, SUPPRESSION_REASONS, SubscriberStatus, SuppressionReason } from './subscriber-status';
 
-/** Largest full-sync batch (DESIGN: batches of up to 10,000 subscribers). */
+/** Largest full-sync batch: Member Center sends batches of up to 10,000 subscribers. */
 export const MAX_SYNC_BATCH = 10_000;
 /** Refused rows an import keeps (the counts cover all of them). */
 export const MAX_IMPORT_ERRORS = 100;
@@ -55,7 +55,7 @@ export class SubscriberPayloadDto {
   preferences?: Record<string, unknown>;
 }
 
-/** Seed 000 `SubscriptionEvent`. */
+/** A Member Center `SubscriptionEvent`. */
 @ApiSchema({ name: 'SubscriptionEvent' })
 export class SubscriptionEventDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID('all') event_id!: string;
@@ -69,7 +69,7 @@ export class SubscriptionEventDto {
   @ApiProperty({ format: 'date-time' }) @IsDateTime() occurred_at!: string;
 }
 
-/** Seed 000 `FullSyncBatch`. Items are checked by parseSubscriberRows (one cheap pass over up to 10,000). */
+/** A Member Center `FullSyncBatch`. Items are checked by parseSubscriberRows (one cheap pass over up to 10,000). */
 @ApiSchema({ name: 'FullSyncBatch' })
 export class FullSyncBatchDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID('all') sync_id!: string;

@@ -10,7 +10,7 @@ import { Page } from '../../../../common/pagination/cursor';
 import { EventsService, MAX_EVENT_PAYLOAD_BYTES } from '../../events.service';
 import { CreateEventDto, EventPage, EventResponse, ListEventsQueryDto } from './relay.dto';
 
-/** Seed 003 events. */
+/** Relay API (`/v1/*`) events. */
 @ApiTags('Events')
 @ValidationStatus(400)
 @Controller('v1/events')

@@ -15,7 +15,7 @@ import {
   UpdateSubscriptionDto,
 } from './relay.dto';
 
-/** Seed 003 subscriptions (endpoints). */
+/** Relay API (`/v1/*`) subscriptions (endpoints). */
 @ApiTags('Subscriptions')
 @ValidationStatus(400)
 @Controller('v1/subscriptions')
