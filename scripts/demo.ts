@@ -214,7 +214,8 @@ async function main(): Promise<void> {
     console.log(`  the campaign    GET ${base}/api/send-jobs/${job.send_job_id}`);
     console.log(`  deliveries      GET ${base}/v1/deliveries?subscription_id=${subscription.id}   (Authorization: Bearer ${key.key})`);
     if (env.MAIL_TRANSPORT === 'file') console.log(`  the emails      ${resolve(env.MAIL_FILE_DIR)} (.eml files, if the service shares this .env)`);
-    else console.log(`  the emails      went through MAIL_TRANSPORT=${env.MAIL_TRANSPORT}${env.SES_ENDPOINT ? ` (${env.SES_ENDPOINT})` : ''}`);
+    else if (env.SES_ENDPOINT) console.log(`  the emails      the SES emulator's viewer: ${env.SES_ENDPOINT} (http://localhost:8005 from the compose host)`);
+    else console.log(`  the emails      went through MAIL_TRANSPORT=${env.MAIL_TRANSPORT}`);
     console.log(`  editor JWT      npm run -s token -- --tenant ${tenant.slug}`);
   } finally {
     await relay.call('DELETE', `/v1/subscriptions/${subscription.id}`, undefined, [200, 204, 404]).catch(() => undefined);
