@@ -17,7 +17,7 @@ export interface TrackingOptions {
   click?: boolean;
 }
 
-/** A campaign send to one list (seed 000 SendJob). Progress counts are derived from its message rows. */
+/** A campaign send to one list. Progress counts are derived from its message rows. */
 @Entity('send_jobs')
 @Index('ix_send_jobs_tenant_created', ['tenantId', 'createdAt', 'id'])
 @Index('ix_send_jobs_open', ['status'], { where: "status IN ('pending', 'running')" })

@@ -60,7 +60,7 @@ export class TenantsService {
     return tenant;
   }
 
-  /** By id or slug (seed-002 routes take either as `brandId`). */
+  /** By id or slug (FlexEngage routes take either as `brandId`). */
   async findByIdOrSlug(idOrSlug: string): Promise<Tenant | null> {
     const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrSlug);
     return this.tenants.findOneBy(uuid ? { id: idOrSlug.toLowerCase() } : { slug: idOrSlug });
