@@ -13,7 +13,7 @@ import { createTestApp, TestApp } from './support/app';
 import { createTenant } from './support/auth';
 import { apiKeyFor, expectRelaySchema } from './support/relay-contract';
 
-/** The relay contract's `X-Webhook-Signature` (`t=<unix>,v1=<hex>`) check, written independently of the engine's signing code. */
+/** The relay API's `t=<unix>,v1=<hex>` check, written independently of the engine's signing code. */
 function verifyXSignature(header: string, body: string, secret: string): boolean {
   const parts = header.split(',');
   const t = parts.find((p) => p.startsWith('t='))?.slice(2);

@@ -3,18 +3,19 @@ import addFormats from 'ajv-formats';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
+import { parse } from 'yaml';
 import { adminToken } from './auth';
 import { TestApp } from './app';
 
-/** The `/v1/*` relay API contract (paths, fields, types, required sets, enums), kept in the repository. */
-const CONTRACT = join(__dirname, '../contracts/relay.openapi.json');
+/** The relay API's response and problem schemas (an OpenAPI components fragment kept with the tests). */
+const CONTRACT = join(__dirname, '../contracts/relay-api.schemas.yaml');
 
 const ajv = new Ajv({ strict: false, allErrors: true });
 addFormats(ajv);
-ajv.addSchema(JSON.parse(readFileSync(CONTRACT, 'utf8')) as object, 'relay');
+ajv.addSchema(parse(readFileSync(CONTRACT, 'utf8')) as object, 'relay');
 const cache = new Map<string, ValidateFunction>();
 
-/** Asserts `body` matches `#/components/schemas/<name>` of the relay contract (or an inline path, e.g. a route's response). */
+/** Asserts `body` matches `#/components/schemas/<name>` of the relay contract (or another path inside it). */
 export function expectRelaySchema(name: string, body: unknown): void {
   const ref = name.startsWith('#') ? `relay${name}` : `relay#/components/schemas/${name}`;
   let validate = cache.get(ref);

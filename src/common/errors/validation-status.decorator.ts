@@ -6,8 +6,9 @@ export const VALIDATION_STATUS = 'validation_status';
 const REQUEST_KEY = Symbol('validationStatus');
 
 /**
- * The status a route family answers validation errors with: 422 for `/api/*`, `/webhooks/*` and FlexEngage routes,
- * 400 for `/jobs` and the `/v1/*` relay routes. Declared on each controller, which also documents that status.
+ * The status a route family answers validation errors with: 422 for `/api/*`, `/webhooks/*` and the
+ * FlexEngage dialect, 400 for `/jobs` and the relay `/v1/*` routes. Declared on each controller, which also
+ * documents that status.
  */
 export const ValidationStatus = (status: 400 | 422) => applyDecorators(SetMetadata(VALIDATION_STATUS, status), ApiProblems(status));
 

@@ -4,8 +4,8 @@ import { ApiProblems } from '../../common/errors/api-problems.decorator';
 import { Authenticated, TenantId } from '../../common/auth/auth.decorators';
 import { ValidationStatus } from '../../common/errors/validation-status.decorator';
 import { ParseIdPipe } from '../../common/http/parse-id.pipe';
-import { Page } from '../../common/pagination/cursor';
-import { DeliveryPage, DeliveryResponse, ListDeadLettersQueryDto } from '../deliveries/deliveries.dto';
+import { ApiPageResponse, Page } from '../../common/pagination/cursor';
+import { DeliveryResponse, ListDeadLettersQueryDto } from '../deliveries/deliveries.dto';
 import { DeadLettersService } from './dead-letters.service';
 
 @ApiTags('Dead Letters')
@@ -17,7 +17,7 @@ export class DeadLettersController {
   @Get()
   @Authenticated({ role: 'viewer', apiKey: true })
   @ApiOperation({ operationId: 'listDeadLetters', summary: 'List dead letters', description: 'Deliveries that exhausted their retries or were refused outright, newest first.' })
-  @ApiOkResponse({ type: DeliveryPage })
+  @ApiPageResponse(DeliveryResponse)
   list(@TenantId() tenantId: string, @Query() query: ListDeadLettersQueryDto): Promise<Page<DeliveryResponse>> {
     return this.deadLetters.list(tenantId, query);
   }

@@ -4,9 +4,9 @@ import { ApiProblems } from '../../common/errors/api-problems.decorator';
 import { Authenticated, TenantId } from '../../common/auth/auth.decorators';
 import { ValidationStatus } from '../../common/errors/validation-status.decorator';
 import { ParseIdPipe } from '../../common/http/parse-id.pipe';
-import { Page } from '../../common/pagination/cursor';
+import { ApiPageResponse, Page } from '../../common/pagination/cursor';
 import { DeliveriesService } from './deliveries.service';
-import { DeliveryPage, DeliveryResponse, ListDeliveriesQueryDto } from './deliveries.dto';
+import { DeliveryResponse, ListDeliveriesQueryDto } from './deliveries.dto';
 
 @ApiTags('Deliveries')
 @ValidationStatus(400)
@@ -17,7 +17,7 @@ export class DeliveriesController {
   @Get()
   @Authenticated({ role: 'viewer', apiKey: true })
   @ApiOperation({ operationId: 'listDeliveries', summary: 'List deliveries', description: 'Newest first, by event, subscription or status.' })
-  @ApiOkResponse({ type: DeliveryPage })
+  @ApiPageResponse(DeliveryResponse)
   list(@TenantId() tenantId: string, @Query() query: ListDeliveriesQueryDto): Promise<Page<DeliveryResponse>> {
     return this.deliveries.list(tenantId, query);
   }

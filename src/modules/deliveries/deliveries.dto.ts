@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, IsUUID } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination/cursor';
 import { DELIVERY_STATUSES, DeliveryStatus } from './entities/webhook-delivery.entity';
@@ -49,9 +49,4 @@ export class DeliveryResponse {
   completed_at!: string | null;
   created_at!: string;
   attempts?: DeliveryAttemptResponse[];
-}
-
-export class DeliveryPage {
-  @ApiProperty({ type: [DeliveryResponse] }) data!: DeliveryResponse[];
-  @ApiProperty({ type: String, nullable: true, description: 'Cursor of the next page; null on the last' }) next_cursor!: string | null;
 }

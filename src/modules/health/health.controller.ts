@@ -29,7 +29,7 @@ export class HealthController {
   }
 
   @Get('v1/healthz')
-  @Public('relay API liveness, without auth')
+  @Public('liveness probe: load balancers call it without credentials')
   @ApiOperation({ operationId: 'healthz', summary: 'Relay API liveness', description: 'The `/v1/*` API\'s own liveness answer with the running version.' })
   @ApiOkResponse({ schema: { type: 'object', required: ['status', 'version'], properties: { status: { type: 'string', enum: ['healthy'] }, version: { type: 'string' } }, example: { status: 'healthy', version: '0.1.0' } } })
   healthz(): { status: 'healthy'; version: string } {

@@ -32,7 +32,7 @@ export class SendJob extends BaseEntity {
   @Column('uuid')
   listId!: string;
 
-  /** Seed field with no source of its own: the job's id unless the caller names a campaign. */
+  /** An API field with no source of its own: the job's id unless the caller names a campaign. */
   @Column('uuid')
   campaignId!: string;
 

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiProblems } from '../../common/errors/api-problems.decorator';
 import { Authenticated, CurrentPrincipal, TenantId } from '../../common/auth/auth.decorators';
 import { Principal } from '../../common/auth/principal';
+import { ApiProblems } from '../../common/errors/api-problems.decorator';
 import { ValidationStatus } from '../../common/errors/validation-status.decorator';
 import { AcceptsDualKeys } from '../../common/http/dual-keys.interceptor';
 import { ParseIdPipe } from '../../common/http/parse-id.pipe';
@@ -16,9 +16,9 @@ import {
   ResendUnknownResponse,
   SendJobMessagePage,
   SendJobPage,
-  SendJobView,
   SendJobResponse,
   SendJobStatusResponse,
+  SendJobView,
 } from './send-jobs.dto';
 import { SendJobsService } from './send-jobs.service';
 
@@ -44,7 +44,11 @@ export class SendJobsController {
 
   @Get()
   @Authenticated({ role: 'viewer' })
-  @ApiOperation({ operationId: 'listSendJobs', summary: 'List send jobs', description: 'Newest first, optionally by status, with an opaque `next_cursor`.' })
+  @ApiOperation({
+    summary: 'List send jobs',
+    description: "The tenant's send jobs, newest first, cursor-paginated; `status` narrows to one state.",
+    operationId: 'listSendJobs',
+  })
   @ApiOkResponse({ type: SendJobPage })
   list(@TenantId() tenantId: string, @Query() query: ListSendJobsQueryDto): Promise<Page<SendJobResponse>> {
     return this.sendJobs.list(tenantId, query);
@@ -61,10 +65,16 @@ export class SendJobsController {
 
   @Get(':id/messages')
   @Authenticated({ role: 'viewer' })
-  @ApiOperation({ operationId: 'listSendJobMessages', summary: 'List a send job\'s messages in one status', description: 'The messages in `status` (default `unknown`: the provider may or may not have accepted them), by id, `after` the previous page.' })
+  @ApiOperation({
+    summary: "List a send job's messages",
+    description:
+      'Messages of the job in one status (default `unknown`: calls a crashed worker may or may not have made), in ' +
+      'creation order, keyset-paginated by `after`. Used to decide on resend-unknown.',
+    operationId: 'listSendJobMessages',
+  })
   @ApiOkResponse({ type: SendJobMessagePage })
   @ApiProblems(404)
-  messages(@TenantId() tenantId: string, @Param('id', ParseIdPipe) id: string, @Query() query: ListMessagesQueryDto) {
+  messages(@TenantId() tenantId: string, @Param('id', ParseIdPipe) id: string, @Query() query: ListMessagesQueryDto): Promise<SendJobMessagePage> {
     return this.sendJobs.listMessages(tenantId, id, query);
   }
 
@@ -81,7 +91,13 @@ export class SendJobsController {
   @Post(':id/resend-unknown')
   @HttpCode(200)
   @Authenticated({ role: 'editor' })
-  @ApiOperation({ operationId: 'resendUnknownMessages', summary: 'Resend the messages in unknown state', description: 'Moves `unknown` messages back to pending and runs the job again (running or completed jobs only, else 409).' })
+  @ApiOperation({
+    summary: 'Resend unknown messages',
+    description:
+      'Puts the job\'s `unknown` messages back to `pending` and runs the job again for them. The provider may ' +
+      'already have some of them: the operator accepts possible duplicates.',
+    operationId: 'resendUnknownSendJobMessages',
+  })
   @ApiOkResponse({ type: ResendUnknownResponse })
   @ApiProblems(404, 409)
   resendUnknown(@TenantId() tenantId: string, @Param('id', ParseIdPipe) id: string): Promise<ResendUnknownResponse> {

@@ -9,7 +9,7 @@ export class TrackingOptionsDto {
   @ApiPropertyOptional() @IsOptional() @IsBoolean() click?: boolean;
 }
 
-/** A send job request, after camelCase keys were folded into snake_case (@AcceptsDualKeys). */
+/** `POST /api/send-jobs` body (CreateSendJobRequest), after camelCase keys were folded into snake_case (@AcceptsDualKeys). */
 export class CreateSendJobDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'Must be the caller\'s tenant (403 otherwise)' })
   @IsOptional()
@@ -60,22 +60,17 @@ export class ListSendJobsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: SEND_JOB_STATUSES }) @IsOptional() @IsIn(SEND_JOB_STATUSES) status?: SendJobStatus;
 }
 
-/** The created job's id in both spellings. */
+/** `POST /api/send-jobs` answer (both spellings). */
 export class CreateSendJobResponse {
   @ApiProperty({ format: 'uuid', example: '0193c2b0-1a2b-7c3d-8e4f-5a6b7c8d9e0f' }) send_job_id!: string;
   @ApiProperty({ format: 'uuid', example: '0193c2b0-1a2b-7c3d-8e4f-5a6b7c8d9e0f' }) sendJobId!: string;
   @ApiProperty({ enum: SEND_JOB_STATUSES, example: 'pending' }) status!: SendJobStatus;
 }
 
+/** The cancel answer. */
 export class SendJobStatusResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ enum: SEND_JOB_STATUSES, example: 'cancelled' }) status!: SendJobStatus;
-}
-
-export class ResendUnknownResponse {
-  @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ enum: ['running'] }) status!: 'running';
-  @ApiProperty({ example: 3, description: 'Messages moved from unknown back to pending' }) requeued!: number;
 }
 
 export interface SendJobCounts {
@@ -87,55 +82,8 @@ export interface SendJobCounts {
   pending: number;
 }
 
-/** A send job in both spellings (see SendJobView), plus progress. */
+/** A send job in both key spellings, plus progress. */
 export type SendJobResponse = Record<string, unknown>;
-
-/** The documented shape of SendJobResponse: every field below also appears in camelCase (`list_id` and `listId`). */
-export class SendJobView {
-  @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ format: 'uuid' }) tenant_id!: string;
-  @ApiProperty({ format: 'uuid' }) list_id!: string;
-  @ApiProperty({ format: 'uuid' }) campaign_id!: string;
-  @ApiProperty({ type: String, nullable: true, example: 'December newsletter' }) name!: string | null;
-  @ApiProperty({ example: 'Hello {{first_name|there}}' }) subject!: string;
-  @ApiProperty({ enum: SEND_JOB_STATUSES, example: 'running' }) status!: SendJobStatus;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true }) scheduled_at!: string | null;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true }) window_start!: string | null;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true }) window_end!: string | null;
-  @ApiProperty({ type: TrackingOptionsDto, nullable: true }) tracking!: TrackingOptionsDto | null;
-  @ApiProperty({ format: 'date-time' }) created_at!: string;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true }) started_at!: string | null;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true }) completed_at!: string | null;
-  @ApiProperty({ type: String, nullable: true, example: null }) failure_reason!: string | null;
-  @ApiPropertyOptional({ example: 5000 }) total?: number;
-  @ApiPropertyOptional({ example: 4210 }) sent?: number;
-  @ApiPropertyOptional({ example: 0 }) failed?: number;
-  @ApiPropertyOptional({ example: 0 }) skipped?: number;
-  @ApiPropertyOptional({ example: 0 }) unknown?: number;
-  @ApiPropertyOptional({ example: 790 }) pending?: number;
-}
-
-export class SendJobPage {
-  @ApiProperty({ type: [SendJobView] }) data!: SendJobView[];
-  @ApiProperty({ type: String, nullable: true, description: 'Cursor of the next page; null on the last' }) next_cursor!: string | null;
-}
-
-export class SendJobMessageView {
-  @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ format: 'uuid' }) subscriber_id!: string;
-  @ApiProperty({ example: 'ann@example.com' }) email!: string;
-  @ApiProperty({ enum: ['pending', 'sending', 'sent', 'failed', 'skipped', 'unknown'], example: 'unknown' }) status!: string;
-  @ApiProperty({ example: 1 }) attempts!: number;
-  @ApiProperty({ type: String, nullable: true, example: '0100018c5e2b7f3a-…' }) provider_message_id!: string | null;
-  @ApiProperty({ type: String, nullable: true, example: 'timeout after the provider accepted the connection' }) reason!: string | null;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true }) claimed_at!: string | null;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true }) sent_at!: string | null;
-}
-
-export class SendJobMessagePage {
-  @ApiProperty({ type: [SendJobMessageView] }) data!: SendJobMessageView[];
-  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'Pass as `after` for the next page; null on the last' }) next_after!: string | null;
-}
 
 export class ListMessagesQueryDto {
   @ApiPropertyOptional({ enum: ['pending', 'sending', 'sent', 'failed', 'skipped', 'unknown'], default: 'unknown' })
@@ -154,4 +102,84 @@ export class ListMessagesQueryDto {
   @Min(1)
   @Max(100)
   limit?: number;
+}
+
+const SEND_JOB_EXAMPLE = {
+  id: '0192f1c4-7a10-7cc3-9e51-5b2d7f1a0c11',
+  tenant_id: '0192f1c4-6f00-7a21-8d3e-1c2b3a4d5e6f',
+  list_id: '0192f1c4-7000-7b44-a0c1-2d3e4f5a6b7c',
+  campaign_id: 'spring-sale',
+  name: 'Spring sale',
+  subject: 'Hello {{subscriber.preferences.first_name}}',
+  status: 'completed',
+  scheduled_at: null,
+  window_start: null,
+  window_end: null,
+  tracking: { open: true, click: true },
+  created_at: '2026-03-02T09:00:00.000Z',
+  started_at: '2026-03-02T09:00:01.000Z',
+  completed_at: '2026-03-02T09:04:12.000Z',
+  failure_reason: null,
+};
+
+/** A page of send jobs (each in both key spellings; counts only on GET /api/send-jobs/{id}). */
+export class SendJobPage {
+  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true }, example: [SEND_JOB_EXAMPLE] })
+  data!: SendJobResponse[];
+
+  @ApiProperty({ type: String, nullable: true, description: 'cursor of the next page; null on the last' })
+  next_cursor!: string | null;
+}
+
+/** One recipient's message of a send job. */
+export class SendJobMessageResponse {
+  @ApiProperty({ format: 'uuid', example: '0192f1c5-0b00-7d10-9a7e-3c4d5e6f7a8b' }) id!: string;
+  @ApiProperty({ format: 'uuid', example: '0192f1c4-71aa-7c00-8b1d-4e5f6a7b8c9d' }) subscriber_id!: string;
+  @ApiProperty({ example: 'ana@example.com' }) email!: string;
+  @ApiProperty({ enum: ['pending', 'sending', 'sent', 'failed', 'skipped', 'unknown'], example: 'unknown' }) status!: string;
+  @ApiProperty({ description: 'provider calls made', example: 1 }) attempts!: number;
+  @ApiProperty({ type: String, nullable: true, example: null }) provider_message_id!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'worker_lost_during_send' }) reason!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, example: '2026-03-02T09:01:07.412Z' }) claimed_at!: Date | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, example: null }) sent_at!: Date | null;
+}
+
+/** A keyset page of messages. */
+export class SendJobMessagePage {
+  @ApiProperty({ type: [SendJobMessageResponse] }) data!: SendJobMessageResponse[];
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'pass as `after` for the next page; null on the last', example: null })
+  next_after!: string | null;
+}
+
+/** The job runs again for the messages put back to `pending`. */
+export class ResendUnknownResponse {
+  @ApiProperty({ format: 'uuid', example: '0192f1c4-7a10-7cc3-9e51-5b2d7f1a0c11' }) id!: string;
+  @ApiProperty({ enum: ['running'], example: 'running' }) status!: 'running';
+  @ApiProperty({ description: 'unknown messages put back to pending', example: 3 }) requeued!: number;
+}
+
+/** The documented shape of SendJobResponse on GET /api/send-jobs/{id}: every field also appears in camelCase. */
+export class SendJobView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) tenant_id!: string;
+  @ApiProperty({ format: 'uuid' }) list_id!: string;
+  @ApiProperty({ format: 'uuid' }) campaign_id!: string;
+  @ApiProperty({ type: String, nullable: true, example: 'December newsletter' }) name!: string | null;
+  @ApiProperty({ example: 'Hello {{first_name|there}}' }) subject!: string;
+  @ApiProperty({ enum: SEND_JOB_STATUSES, example: 'running' }) status!: SendJobStatus;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) scheduled_at!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) window_start!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) window_end!: string | null;
+  @ApiProperty({ type: TrackingOptionsDto, nullable: true }) tracking!: TrackingOptionsDto | null;
+  @ApiProperty({ format: 'date-time' }) created_at!: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) started_at!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) completed_at!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: null }) failure_reason!: string | null;
+  @ApiProperty({ example: 5000 }) total!: number;
+  @ApiProperty({ example: 4210 }) sent!: number;
+  @ApiProperty({ example: 0 }) failed!: number;
+  @ApiProperty({ example: 0 }) skipped!: number;
+  @ApiProperty({ example: 0 }) unknown!: number;
+  @ApiProperty({ example: 790 }) pending!: number;
 }

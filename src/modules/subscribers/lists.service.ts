@@ -6,7 +6,7 @@ import { DataSource, Repository } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { AppError, FieldErrors } from '../../common/errors/app-error';
 import { SubscriberRow } from './full-sync-rules';
-import { upsertSyncRows } from './full-sync.sql';
+import { upsertSyncRows } from './full-sync.repository';
 import { ListImport } from './list-import.entity';
 import { MailingList } from './list.entity';
 import { ListsRepository } from './lists.repository';

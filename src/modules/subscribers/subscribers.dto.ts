@@ -24,7 +24,7 @@ import type { ListImportStatus } from './list-import.entity';
 import { ADMIN_MEMBER_STATUSES, AdminMemberStatus } from './member-rows';
 import { SUBSCRIBER_STATUSES, SUPPRESSION_REASONS, SubscriberStatus, SuppressionReason } from './subscriber-status';
 
-/** Largest full-sync batch: Member Center sends batches of up to 10,000 subscribers. */
+/** Largest full-sync batch: up to 10,000 subscribers (docs/subscribers.md). */
 export const MAX_SYNC_BATCH = 10_000;
 /** Refused rows an import keeps (the counts cover all of them). */
 export const MAX_IMPORT_ERRORS = 100;

@@ -96,6 +96,6 @@ export class OAuthClientCreatedResponse {
 }
 
 export class CallbackSecretResponse {
-  @ApiProperty({ example: 'whsec_…', description: 'Signs the tenant\'s job callbacks; shown only in this response' })
+  @ApiProperty({ example: 'whsec_…', description: 'Signs the jobs API\'s callbacks; shown only in this response' })
   secret!: string;
 }

@@ -2,6 +2,7 @@ import { Controller, Get, Header, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../../../common/errors/api-problems.decorator';
 import { Public } from '../../../common/auth/auth.decorators';
+import { UnsubscribeResponse } from './unsubscribe.dto';
 import { UnsubscribeService } from './unsubscribe.service';
 
 /** Links in every campaign email; the signed token is the credential. */
@@ -24,10 +25,17 @@ export class UnsubscribeController {
   @Post(':token')
   @HttpCode(200)
   @Public('RFC 8058 one-click: authenticated by the signed unsubscribe token in the path')
-  @ApiOperation({ operationId: 'unsubscribeOneClick', summary: 'One-click unsubscribe (RFC 8058)', description: 'Unsubscribes the recipient from the job\'s list; idempotent. A tampered token: 400 `invalid_unsubscribe_token`.' })
-  @ApiOkResponse({ schema: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['unsubscribed'] } }, example: { status: 'unsubscribed' } } })
+  @ApiOperation({
+    summary: 'One-click unsubscribe',
+    description:
+      'RFC 8058 one-click (mail clients POST `List-Unsubscribe=One-Click`) and the confirmation page\'s button: ' +
+      'ends the membership the signed token names and publishes `subscriber.unsubscribed`. Repeats answer the same.',
+    operationId: 'oneClickUnsubscribe',
+  })
+  @ApiProduces('application/json')
+  @ApiOkResponse({ type: UnsubscribeResponse })
   @ApiProblems(400)
-  oneClick(@Param('token') token: string): Promise<{ status: 'unsubscribed' }> {
+  oneClick(@Param('token') token: string): Promise<UnsubscribeResponse> {
     return this.unsubscribe.unsubscribe(token);
   }
 }

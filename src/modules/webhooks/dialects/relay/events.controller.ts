@@ -6,11 +6,11 @@ import { ValidationStatus } from '../../../../common/errors/validation-status.de
 import { BodyLimit } from '../../../../common/http/body-limit';
 import { ParseIdPipe } from '../../../../common/http/parse-id.pipe';
 import { Idempotent } from '../../../../common/idempotency/idempotent.decorator';
-import { Page } from '../../../../common/pagination/cursor';
+import { ApiPageResponse, Page } from '../../../../common/pagination/cursor';
 import { EventsService, MAX_EVENT_PAYLOAD_BYTES } from '../../events.service';
-import { CreateEventDto, EventPage, EventResponse, ListEventsQueryDto } from './relay.dto';
+import { CreateEventDto, EventResponse, ListEventsQueryDto } from './relay.dto';
 
-/** Relay API (`/v1/*`) events. */
+/** The relay API's events (`/v1/events`). */
 @ApiTags('Events')
 @ValidationStatus(400)
 @Controller('v1/events')
@@ -33,7 +33,7 @@ export class EventsController {
   @Get()
   @Authenticated({ role: 'viewer', apiKey: true })
   @ApiOperation({ operationId: 'listEvents', summary: 'List events', description: 'Newest first, optionally by exact `type` and `created_after`.' })
-  @ApiOkResponse({ type: EventPage })
+  @ApiPageResponse(EventResponse)
   list(@TenantId() tenantId: string, @Query() query: ListEventsQueryDto): Promise<Page<EventResponse>> {
     return this.events.list(tenantId, query);
   }

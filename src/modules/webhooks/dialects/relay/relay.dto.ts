@@ -93,13 +93,3 @@ export class EventResponse {
   created_at!: string;
   deliveries_summary!: DeliveriesSummary;
 }
-
-export class SubscriptionPage {
-  @ApiProperty({ type: [SubscriptionResponse] }) data!: SubscriptionResponse[];
-  @ApiProperty({ type: String, nullable: true, description: 'Cursor of the next page; null on the last' }) next_cursor!: string | null;
-}
-
-export class EventPage {
-  @ApiProperty({ type: [EventResponse] }) data!: EventResponse[];
-  @ApiProperty({ type: String, nullable: true, description: 'Cursor of the next page; null on the last' }) next_cursor!: string | null;
-}

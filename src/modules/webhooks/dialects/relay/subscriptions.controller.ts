@@ -4,18 +4,17 @@ import { Authenticated, TenantId } from '../../../../common/auth/auth.decorators
 import { ApiProblems } from '../../../../common/errors/api-problems.decorator';
 import { ValidationStatus } from '../../../../common/errors/validation-status.decorator';
 import { ParseIdPipe } from '../../../../common/http/parse-id.pipe';
-import { Page } from '../../../../common/pagination/cursor';
+import { ApiPageResponse, Page } from '../../../../common/pagination/cursor';
 import { SubscriptionsService } from '../../subscriptions.service';
 import {
   CreateSubscriptionDto,
   ListSubscriptionsQueryDto,
-  SubscriptionPage,
   SubscriptionResponse,
   SubscriptionWithSecretResponse,
   UpdateSubscriptionDto,
 } from './relay.dto';
 
-/** Relay API (`/v1/*`) subscriptions (endpoints). */
+/** The relay API's subscriptions (endpoints, `/v1/subscriptions`). */
 @ApiTags('Subscriptions')
 @ValidationStatus(400)
 @Controller('v1/subscriptions')
@@ -34,7 +33,7 @@ export class SubscriptionsController {
   @Get()
   @Authenticated({ role: 'viewer', apiKey: true })
   @ApiOperation({ operationId: 'listSubscriptions', summary: 'List subscriptions', description: 'Newest first, optionally by `state`, with an opaque `next_cursor`.' })
-  @ApiOkResponse({ type: SubscriptionPage })
+  @ApiPageResponse(SubscriptionResponse)
   list(@TenantId() tenantId: string, @Query() query: ListSubscriptionsQueryDto): Promise<Page<SubscriptionResponse>> {
     return this.subscriptions.list(tenantId, query);
   }
