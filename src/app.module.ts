@@ -13,9 +13,11 @@ import { MetricsModule } from './common/metrics/metrics.module';
 import { MetricsAccess } from './common/metrics/metrics-access';
 import { MetricsController } from './common/metrics/metrics.controller';
 import { QueueMetrics } from './common/metrics/queue-metrics';
+import { AppLogger, logTransport } from './common/ops/app-logger';
 import { bullRootOptions } from './common/queue/bull-options';
 import { PeriodicJobs } from './common/queue/periodic-jobs';
 import { WorkerCheck } from './common/queue/worker-check';
+import { WorkerHeartbeat } from './common/queue/worker-heartbeat';
 import { RateLimitGuard } from './common/rate-limit/rate-limit.guard';
 import { TenantLimits } from './common/rate-limit/tenant-limits';
 import { RedisModule } from './common/redis/redis.module';
@@ -63,6 +65,7 @@ export class AppModule {
         LoggerModule.forRoot({
           pinoHttp: {
             level: env.LOG_LEVEL,
+            transport: logTransport(env.NODE_ENV),
             // fastify's genReqId stored the id on the raw request; pino-http reuses `req.id`
             customProps: () => ({ role: env.APP_ROLE }),
             redact: ['req.headers.authorization', 'req.headers["x-signature"]', 'req.headers.cookie'],
@@ -82,12 +85,13 @@ export class AppModule {
       ],
       controllers: [MetricsController],
       providers: [
+        AppLogger,
         JwtStrategy,
         JwtVerifier,
         TenantLimits,
         QueueMetrics,
         MetricsAccess,
-        ...(env.runsWorker ? [WorkerCheck, PeriodicJobs] : []),
+        ...(env.runsWorker ? [WorkerCheck, PeriodicJobs, WorkerHeartbeat] : []),
         // Order matters: note the route's error dialect, authenticate, check size, count against the rate limit.
         { provide: APP_GUARD, useClass: ValidationStatusGuard },
         { provide: APP_GUARD, useClass: AuthGuard },

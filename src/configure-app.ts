@@ -2,17 +2,16 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { FastifyBodyParser, FastifyReply, FastifyRequest } from 'fastify';
 import { IncomingMessage } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
-import { Logger } from 'nestjs-pino';
 import { v7 as uuidv7 } from 'uuid';
 import { buildProblem } from './common/errors/problem';
 import { ProblemFilter } from './common/errors/problem.filter';
 import { MAX_BODY_BYTES } from './common/http/body-limit';
 import { RouteIndex } from './common/http/route-index';
 import { Metrics } from './common/metrics/metrics';
+import { AppLogger } from './common/ops/app-logger';
 import { mountBullBoard } from './common/ops/bull-board';
 import { mountSwagger } from './common/ops/swagger';
 import { createValidationPipe } from './common/validation/validation.pipe';
-import { Env } from './config/env';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -43,9 +42,9 @@ export function createFastifyAdapter(): FastifyAdapter {
  * Everything between "Nest created the app" and "listen": body parsers that keep the raw bytes, request ids,
  * the problem filter, validation, Swagger, Bull Board and HTTP metrics. Shared by main.ts and the e2e factory.
  */
-export async function configureApp(app: NestFastifyApplication, env: Env): Promise<void> {
+export async function configureApp(app: NestFastifyApplication): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
-  if (env.runsApi) app.useLogger(app.get(Logger));
+  app.useLogger(app.get(AppLogger));
 
   // JSON, any `+json` type (CloudEvents) and text/plain (Amazon SNS posts JSON as text/plain) parse as JSON;
   // every parser keeps req.rawBody for signature checks.
@@ -57,6 +56,9 @@ export async function configureApp(app: NestFastifyApplication, env: Env): Promi
   app.useBodyParser('application/x-www-form-urlencoded', { bodyLimit: MAX_BODY_BYTES }, (_req, body: Buffer, done) =>
     done(null, { ...parseQuery(body.toString()) }),
   );
+
+  // CSV uploads (list imports) reach the route as the request stream itself: read as they arrive, never buffered.
+  fastify.addContentTypeParser('text/csv', (_req, payload, done) => done(null, payload));
 
   fastify.addHook('onRequest', (req: FastifyRequest, reply: FastifyReply, done: () => void) => {
     reply.header('X-Request-Id', req.id);

@@ -135,6 +135,7 @@ export class EnvError extends Error {}
 const EXAMPLE_SECRETS = new Set([
   'dev-only-jwt-secret-change-me-0123456789abcdef',
   'ZGV2LW9ubHktZW5jcnlwdGlvbi1rZXktMzItYnl0ZXM=',
+  'dev-only-ses-events-hmac-secret',
 ]);
 
 /** Validates a raw environment; throws an EnvError whose message is one line naming the variable. */
@@ -157,7 +158,7 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
     throw new EnvError('Invalid environment variable SMTP_URL: required when MAIL_TRANSPORT=smtp');
   }
   if (env.isProduction) {
-    for (const name of ['JWT_SECRET', 'APP_ENCRYPTION_KEY'] as const) {
+    for (const name of ['JWT_SECRET', 'APP_ENCRYPTION_KEY', 'SES_EVENTS_HMAC_SECRET'] as const) {
       if (env[name] && EXAMPLE_SECRETS.has(env[name])) {
         throw new EnvError(`Invalid environment variable ${name}: the example value is refused in production`);
       }

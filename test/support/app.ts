@@ -62,7 +62,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     rawBody: true,
     logger: false,
   });
-  await configureApp(app, env);
+  await configureApp(app);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address() as { port: number };
   const db = new Client({ connectionString: databaseUrl });

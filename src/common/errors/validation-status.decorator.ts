@@ -1,4 +1,5 @@
 import { applyDecorators, CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { ApiProblems } from './api-problems.decorator';
 import { Reflector } from '@nestjs/core';
 
 export const VALIDATION_STATUS = 'validation_status';
@@ -17,10 +18,10 @@ export type ErrorDialect = 'flexengage' | 'marigold';
 /**
  * The status a route family answers validation errors with: 422 for `/api/*`, `/webhooks/*` and the
  * FlexEngage dialect, 400 for `/jobs`, the relay `/v1/*` routes and the Marigold dialect; and, optionally, its
- * error dialect. Declared on each controller.
+ * error dialect. Declared on each controller, which also documents that status.
  */
 export const ValidationStatus = (status: 400 | 422, dialect?: ErrorDialect) =>
-  applyDecorators(SetMetadata(VALIDATION_STATUS, status), ...(dialect ? [SetMetadata(ERROR_DIALECT, dialect)] : []));
+  applyDecorators(SetMetadata(VALIDATION_STATUS, status), ...(dialect ? [SetMetadata(ERROR_DIALECT, dialect)] : []), ApiProblems(status));
 
 type WithStatus = { [REQUEST_KEY]?: number; [DIALECT_KEY]?: ErrorDialect };
 

@@ -1,6 +1,7 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable } from '@nestjs/common';
 import { Queue } from 'bull';
+import { dropFinishedJobs } from '../../common/queue/finished-jobs';
 import { deliveryAttemptJobId, JOB_OPTIONS, QUEUES } from '../../common/queue/queues';
 
 const { name, jobs } = QUEUES.deliveries;
@@ -34,17 +35,22 @@ export class DeliveryProducer {
 
   async enqueue(deliveryId: string, attempt: number, delayMs = 0): Promise<void> {
     const job = attemptJob({ deliveryId, attempt, delayMs });
+    await dropFinishedJobs(this.queue, [job.opts.jobId]);
     await this.queue.add(job.name, job.data, job.opts);
   }
 
+  /** First attempts of new rows: no job can exist under their ids yet. */
   async enqueueFirstAttempts(deliveryIds: string[]): Promise<void> {
-    await this.enqueueMany(deliveryIds.map((deliveryId) => ({ deliveryId, attempt: 1 })));
+    if (!deliveryIds.length) return;
+    await this.queue.addBulk(deliveryIds.map((deliveryId) => attemptJob({ deliveryId, attempt: 1 })));
   }
 
-  /** Many attempts in one Redis round trip (the reconciler's pages). */
+  /** Many attempts in two Redis round trips (the reconciler's pages), replacing kept finished jobs of the same ids. */
   async enqueueMany(attempts: DueAttempt[]): Promise<void> {
     if (!attempts.length) return;
-    await this.queue.addBulk(attempts.map(attemptJob));
+    const added = attempts.map(attemptJob);
+    await dropFinishedJobs(this.queue, added.map((j) => j.opts.jobId));
+    await this.queue.addBulk(added);
   }
 
   /** Runs an attempt now: a delayed job for it (a scheduled retry) is replaced; a running one is left alone. */

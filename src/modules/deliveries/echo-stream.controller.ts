@@ -1,5 +1,6 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '../../common/errors/api-problems.decorator';
 import { FastifyReply } from 'fastify';
 import { Public } from '../../common/auth/auth.decorators';
 import { RateLimit } from '../../common/rate-limit/rate-limit.guard';
@@ -14,10 +15,12 @@ export class EchoStreamController {
   @Public('EventSource cannot send headers: the API key in ?key= is checked by EchoStreamService')
   @RateLimit(false)
   @ApiQuery({ name: 'key', required: true, description: 'API key (whk_sandbox_, whk_test_ or whk_live_)' })
+  @ApiOperation({ operationId: 'echoStream', summary: 'Live delivery stream (SSE)', description: 'Server-Sent Events: one `delivery` event per delivery update of the key\'s tenant, for 60 s per connection (reconnect for more). The API key travels in `?key=` because EventSource cannot send headers.' })
   @ApiOkResponse({
     description: 'Server-sent events for 60 s: one `event: delivery` frame per delivery state change, its data the delivery as GET /v1/deliveries/{id} lists it',
     content: { 'text/event-stream': { schema: { type: 'string' }, example: 'event: delivery\ndata: {"id":"0192f1c4-7a10-7cc3-9e51-5b2d7f1a0c11","status":"success"}\n\n' } },
   })
+  @ApiProblems(401)
   stream(@Query('key') key: string | undefined, @Res() reply: FastifyReply): Promise<void> {
     return this.streams.stream(key, reply);
   }

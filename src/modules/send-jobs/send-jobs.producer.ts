@@ -1,6 +1,7 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable } from '@nestjs/common';
 import { Queue } from 'bull';
+import { dropFinishedJobs } from '../../common/queue/finished-jobs';
 import { JOB_OPTIONS, QUEUES } from '../../common/queue/queues';
 
 const { name, jobs } = QUEUES.sendJobs;
@@ -19,12 +20,13 @@ export class SendJobsProducer {
 
   async enqueueStart(sendJobId: string, startAt: Date): Promise<void> {
     const delay = Math.max(0, startAt.getTime() - Date.now());
+    await dropFinishedJobs(this.queue, [`start:${sendJobId}`]);
     await this.queue.add(jobs.start, { sendJobId }, { ...JOB_OPTIONS[jobs.start], jobId: `start:${sendJobId}`, delay });
   }
 
   async enqueueRun(sendJobId: string): Promise<void> {
-    for (let slot = 0; slot < RUN_SLOTS; slot++) {
-      await this.queue.add(jobs.run, { sendJobId }, { ...JOB_OPTIONS[jobs.run], jobId: `run:${sendJobId}:${slot}` });
-    }
+    const ids = Array.from({ length: RUN_SLOTS }, (_, slot) => `run:${sendJobId}:${slot}`);
+    await dropFinishedJobs(this.queue, ids);
+    for (const jobId of ids) await this.queue.add(jobs.run, { sendJobId }, { ...JOB_OPTIONS[jobs.run], jobId });
   }
 }

@@ -2,7 +2,10 @@ import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
+  ArrayMinSize,
   IsArray,
+  IsString,
+  MinLength,
   IsIn,
   IsInt,
   IsISO8601,
@@ -17,10 +20,14 @@ import {
 import { applyDecorators } from '@nestjs/common';
 import { PageQueryDto } from '../../common/pagination/cursor';
 import { EMAIL } from './full-sync-rules';
+import type { ListImportStatus } from './list-import.entity';
+import { ADMIN_MEMBER_STATUSES, AdminMemberStatus } from './member-rows';
 import { SUBSCRIBER_STATUSES, SUPPRESSION_REASONS, SubscriberStatus, SuppressionReason } from './subscriber-status';
 
 /** Largest full-sync batch: up to 10,000 subscribers (docs/subscribers.md). */
 export const MAX_SYNC_BATCH = 10_000;
+/** Refused rows an import keeps (the counts cover all of them). */
+export const MAX_IMPORT_ERRORS = 100;
 export const EVENT_TYPES = ['subscription.activated', 'subscription.unsubscribed', 'preferences.updated'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -98,7 +105,9 @@ export class FullSyncBatchResult {
 }
 
 export class ListResponse {
-  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid', example: '0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e' }) id!: string;
+  @ApiProperty({ type: String, nullable: true, example: 'Weekly newsletter', description: 'null for a list Member Center created by id alone' })
+  name!: string | null;
   @ApiProperty({ format: 'date-time' }) created_at!: string;
   @ApiProperty({ format: 'date-time' }) updated_at!: string;
 }
@@ -173,4 +182,56 @@ export class MemberPage {
 export class SuppressionPage {
   @ApiProperty({ type: [SuppressionResponse] }) data!: SuppressionResponse[];
   @ApiProperty({ nullable: true, type: String }) next_cursor!: string | null;
+}
+
+export class CreateListDto {
+  @ApiProperty({ example: 'Weekly newsletter', minLength: 1, maxLength: 200 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name!: string;
+}
+
+export class UpdateListDto extends CreateListDto {}
+
+export class AdminMemberDto {
+  @ApiProperty({ example: 'ann@example.com' }) email!: string;
+  @ApiPropertyOptional({ enum: ADMIN_MEMBER_STATUSES, default: 'active' }) status?: AdminMemberStatus;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { first_name: 'Ann' } })
+  preferences?: Record<string, unknown>;
+}
+
+/** Items are checked one by one (parseMemberItem), like full-sync batches: class-validator over 10,000 objects is slow. */
+export class AddMembersDto {
+  @ApiProperty({ type: [AdminMemberDto], maxItems: MAX_SYNC_BATCH, example: [{ email: 'ann@example.com', preferences: { first_name: 'Ann' } }, { email: 'bo@example.com' }] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_SYNC_BATCH)
+  members!: unknown[];
+}
+
+export class AddMembersResult {
+  @ApiProperty({ format: 'uuid' }) list_id!: string;
+  @ApiProperty({ example: 2, description: 'Distinct addresses written (a suppressed one is stored with its suppression status, never active)' })
+  written!: number;
+  @ApiProperty({ example: 0, description: 'Of those, addresses on the suppression list' }) suppressed!: number;
+}
+
+export class RowErrorResponse {
+  @ApiProperty({ example: 3, description: 'CSV line number' }) row!: number;
+  @ApiProperty({ example: 'email' }) field!: string;
+  @ApiProperty({ example: 'email must be an email' }) message!: string;
+}
+
+export class ListImportResponse {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) list_id!: string;
+  @ApiProperty({ enum: ['running', 'completed', 'failed'] }) status!: ListImportStatus;
+  @ApiProperty({ example: 5000 }) rows_read!: number;
+  @ApiProperty({ example: 4998 }) rows_imported!: number;
+  @ApiProperty({ example: 2 }) rows_failed!: number;
+  @ApiProperty({ type: [RowErrorResponse], description: `The first ${MAX_IMPORT_ERRORS} refused rows` }) errors!: RowErrorResponse[];
+  @ApiProperty({ type: String, nullable: true, example: null, description: 'Why the import stopped, when it failed' }) failure!: string | null;
+  @ApiProperty({ format: 'date-time' }) created_at!: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) finished_at!: string | null;
 }

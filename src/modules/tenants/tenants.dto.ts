@@ -35,6 +35,12 @@ export class TenantResponse {
   @ApiProperty({ format: 'date-time' }) updated_at!: string;
 }
 
+export class TenantPage {
+  @ApiProperty({ type: [TenantResponse] }) data!: TenantResponse[];
+  @ApiProperty({ type: String, nullable: true, description: 'Cursor of the next (older) page; null on the last page' })
+  next_cursor!: string | null;
+}
+
 export class CreateApiKeyDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) name?: string;
   @ApiProperty({ enum: API_KEY_ENVIRONMENTS }) @IsIn(API_KEY_ENVIRONMENTS) environment!: ApiKeyEnvironment;

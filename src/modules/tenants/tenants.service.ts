@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, QueryFailedError, Repository } from 'typeorm';
 import { AppError } from '../../common/errors/app-error';
+import { Page, PageQueryDto, paginate } from '../../common/pagination/cursor';
 import { CreateTenantDto, TenantResponse, UpdateTenantDto } from './tenants.dto';
 import { Tenant, TenantSettings } from './tenant.entity';
 import { isUuid } from '../../common/http/parse-id.pipe';
@@ -33,6 +34,11 @@ export class TenantsService {
       throw e;
     }
     return this.toResponse(await this.require(tenant.id));
+  }
+
+  /** Every tenant, newest first (platform admins). */
+  async list(query: PageQueryDto): Promise<Page<TenantResponse>> {
+    return paginate(this.tenants.createQueryBuilder('t'), query, (t) => this.toResponse(t));
   }
 
   async get(id: string): Promise<TenantResponse> {

@@ -202,6 +202,6 @@ export class SubscriptionsService {
 
   private assertUrl(url: string, field = 'url'): void {
     const problem = this.http.urlProblem(url);
-    if (problem) throw AppError.validation({ [field]: [field === 'url' ? problem : `${field} ${problem}`] });
+    if (problem) throw AppError.validation({ [field]: [field === 'url' ? problem : `${field} ${problem}`] }, `${field} ${problem}`);
   }
 }
