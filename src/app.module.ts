@@ -9,6 +9,7 @@ import { JwtVerifier } from './common/auth/jwt-verifier';
 import { JwtStrategy } from './common/auth/jwt.strategy';
 import { ValidationStatusGuard } from './common/errors/validation-status.decorator';
 import { BodyLimitGuard } from './common/http/body-limit';
+import { redactRequest, redactResponse } from './common/logging/redact';
 import { MetricsModule } from './common/metrics/metrics.module';
 import { MetricsAccess } from './common/metrics/metrics-access';
 import { MetricsController } from './common/metrics/metrics.controller';
@@ -19,6 +20,7 @@ import { WorkerCheck } from './common/queue/worker-check';
 import { RateLimitGuard } from './common/rate-limit/rate-limit.guard';
 import { TenantLimits } from './common/rate-limit/tenant-limits';
 import { RedisModule } from './common/redis/redis.module';
+import { WellFormedInputGuard } from './common/validation/well-formed';
 import { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
 import { Env } from './config/env';
@@ -64,7 +66,8 @@ export class AppModule {
             level: env.LOG_LEVEL,
             // fastify's genReqId stored the id on the raw request; pino-http reuses `req.id`
             customProps: () => ({ role: env.APP_ROLE }),
-            redact: ['req.headers.authorization', 'req.headers["x-signature"]', 'req.headers.cookie'],
+            // Credentials leave no trace: secret-like headers, and `?key=` / `?token=` / … in the URL and the parsed query.
+            serializers: { req: redactRequest, res: redactResponse },
           },
         }),
         TypeOrmModule.forRoot({ ...dataSourceOptions(env.DATABASE_URL), entities: [], autoLoadEntities: true }),
@@ -86,10 +89,11 @@ export class AppModule {
         QueueMetrics,
         MetricsAccess,
         ...(env.runsWorker ? [WorkerCheck, RepeatableJobs] : []),
-        // Order matters: note the route's error dialect, authenticate, check size, count against the rate limit.
+        // Order matters: note the route's error dialect, authenticate, check size and shape, count against the rate limit.
         { provide: APP_GUARD, useClass: ValidationStatusGuard },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_GUARD, useClass: BodyLimitGuard },
+        { provide: APP_GUARD, useClass: WellFormedInputGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },
       ],
     };

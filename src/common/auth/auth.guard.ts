@@ -63,6 +63,7 @@ export class AuthGuard extends PassportGuard('jwt') {
   }
 
   override handleRequest<T>(err: unknown, user: T, info: unknown): T {
+    if (err instanceof AppError) throw err; // the strategy's own verdict on the claims (e.g. missing_exp)
     if (err || !user) {
       throw new AppError('unauthorized', 'Missing or invalid bearer token', { reason: user === false && !info ? 'invalid_claims' : reasonOf(info) });
     }

@@ -14,7 +14,7 @@ export class EchoStreamController {
   @Public('EventSource cannot send headers: the API key in ?key= is checked by EchoStreamService')
   @RateLimit(false)
   @ApiQuery({ name: 'key', required: true, description: 'API key (whk_sandbox_, whk_test_ or whk_live_)' })
-  stream(@Query('key') key: string | undefined, @Res() reply: FastifyReply): Promise<void> {
+  stream(@Query('key') key: unknown, @Res() reply: FastifyReply): Promise<void> {
     return this.streams.stream(key, reply);
   }
 }
