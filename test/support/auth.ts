@@ -26,3 +26,10 @@ export async function createTenant(t: TestApp, name = `Tenant ${Math.random().to
     viewer: tokenFor({ tenantId: id, roles: ['viewer'], issuer }),
   };
 }
+
+/** A `whk_test_…` API key for the tenant, through the admin API. */
+export async function apiKeyFor(t: TestApp, tenantId: string): Promise<string> {
+  const res = await request(t.url).post(`/api/tenants/${tenantId}/api-keys`).set('Authorization', `Bearer ${adminToken()}`).send({ environment: 'test' });
+  if (res.status !== 201) throw new Error(`api key create failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.key as string;
+}

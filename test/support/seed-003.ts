@@ -2,10 +2,7 @@ import Ajv, { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import request from 'supertest';
 import { parse } from 'yaml';
-import { adminToken } from './auth';
-import { TestApp } from './app';
 
 /** The seed-003 OpenAPI document, beside the repository (`../shared/seeds`). */
 const SEED = join(__dirname, '../../../shared/seeds/003-webhook-relay-openapi.yaml');
@@ -26,9 +23,4 @@ export function expectSeedSchema(name: string, body: unknown): void {
   if (!validate(body)) throw new Error(`${name} does not match seed 003: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(body).slice(0, 500)}`);
 }
 
-/** A `whk_test_…` API key for the tenant, through the admin API. */
-export async function apiKeyFor(t: TestApp, tenantId: string): Promise<string> {
-  const res = await request(t.url).post(`/api/tenants/${tenantId}/api-keys`).set('Authorization', `Bearer ${adminToken()}`).send({ environment: 'test' });
-  if (res.status !== 201) throw new Error(`api key create failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body.key as string;
-}
+export { apiKeyFor } from './auth';
