@@ -2,7 +2,7 @@ import { getMetadataStorage } from 'class-validator';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { isNullable, Nullable } from './decorators';
-import { unexpectedNulls } from './validation.pipe';
+import { dropUndefined, unexpectedNulls } from './validation.pipe';
 
 function dtoFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -55,5 +55,20 @@ describe('unexpectedNulls', () => {
 
   it('leaves nulls inside free-form JSON objects alone', () => {
     expect(unexpectedNulls(Object.assign(new Outer(), { inner: undefined, payload: { a: null } }))).toEqual({});
+  });
+});
+
+describe('dropUndefined', () => {
+  it('removes the undefined own properties ES2022 class fields give every DTO instance (a PATCH spread must not erase)', () => {
+    class Patch {
+      name?: string;
+      rate?: number;
+      nested?: object;
+    }
+    const inner = Object.assign(new Patch(), { name: undefined, rate: 1 });
+    const dto = Object.assign(new Patch(), { name: undefined, rate: 5, nested: inner });
+    dropUndefined(dto);
+    expect(Object.keys(dto)).toEqual(['rate', 'nested']);
+    expect(Object.keys(inner)).toEqual(['rate']);
   });
 });
