@@ -17,6 +17,7 @@ function reasonOf(info: unknown): string {
   const name = (info as { name?: string; message?: string } | undefined)?.name;
   const message = (info as { message?: string } | undefined)?.message ?? '';
   if (name === 'TokenExpiredError') return 'token_expired';
+  if (name === 'NotBeforeError') return 'token_not_yet_valid';
   if (message.includes('No auth token')) return 'missing_token';
   if (message.includes('issuer')) return 'invalid_issuer';
   if (message.includes('audience')) return 'invalid_audience';
