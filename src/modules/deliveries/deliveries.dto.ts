@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination/cursor';
 import { IsTimestamp } from '../../common/validation/decorators';
-import { DELIVERY_STATUSES, DeliveryStatus } from '../webhooks/entities/webhook-delivery.entity';
+import { DELIVERY_STATUSES, DeliveryStatus } from './entities/webhook-delivery.entity';
 
 export class ListDeliveriesQueryDto extends PageQueryDto {
   @ApiPropertyOptional()
