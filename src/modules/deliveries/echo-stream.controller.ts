@@ -1,5 +1,6 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
-import { ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ErrorResponse } from '../../common/errors/error-response.dto';
 import { FastifyReply } from 'fastify';
 import { Public } from '../../common/auth/auth.decorators';
 import { RateLimit } from '../../common/rate-limit/rate-limit.guard';
@@ -13,7 +14,19 @@ export class EchoStreamController {
   @Get('stream')
   @Public('EventSource cannot send headers: the API key in ?key= is checked by EchoStreamService')
   @RateLimit(false)
-  @ApiQuery({ name: 'key', required: true, description: 'API key (whk_sandbox_, whk_test_ or whk_live_)' })
+  @ApiOperation({
+    operationId: 'streamDeliveryUpdates',
+    summary: 'Live delivery updates (Server-Sent Events)',
+    description:
+      'Streams `event: delivery` frames for the API key\'s workspace for 60 s; EventSource reconnects for the next ' +
+      'window. The key travels in `?key=` because EventSource cannot send headers; it is redacted from request logs.',
+  })
+  @ApiQuery({ name: 'key', required: true, description: 'API key (whk_sandbox_, whk_test_ or whk_live_); exactly one', example: 'whk_test_AbCdEfGhIjKlMnOpQrStUv' })
+  @ApiOkResponse({
+    description: 'An open event stream',
+    content: { 'text/event-stream': { schema: { type: 'string' }, example: 'event: delivery\ndata: {"id":"0190f0e2-…","status":"success","attempts_made":1}\n\n' } },
+  })
+  @ApiUnauthorizedResponse({ type: ErrorResponse, description: 'Missing, unknown, revoked or repeated `key` (reason `invalid_api_key`)' })
   stream(@Query('key') key: unknown, @Res() reply: FastifyReply): Promise<void> {
     return this.streams.stream(key, reply);
   }
