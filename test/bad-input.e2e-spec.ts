@@ -125,6 +125,18 @@ describe('bad input answers a problem, never a 500', () => {
     expect(((await res.json()) as { error: string }).error).toBe('headers_too_large');
   });
 
+  it('concurrent rotations of one Member Center secret all succeed (no deadlock), and exactly one secret is current', async () => {
+    const client = await MemberCenterClient.create(t, tenant.id);
+    const rotate = () => request(t.url).post(`/api/tenants/${tenant.id}/member-center-clients/${client.clientId}/rotate`).set(admin());
+    // The deadlock needs many expired secrets whose row versions the concurrent UPDATEs meet in different orders.
+    for (let i = 0; i < 60; i++) await rotate().expect(201);
+    const statuses: number[] = [];
+    for (let round = 0; round < 20; round++) statuses.push(...(await Promise.all(Array.from({ length: 6 }, rotate))).map((r) => r.status));
+    expect(statuses).toEqual(Array(120).fill(201));
+    const current = await t.db.query('SELECT count(*)::int AS n FROM member_center_secrets WHERE client_id = $1 AND expires_at IS NULL', [client.clientId]);
+    expect(current.rows[0].n).toBe(1);
+  });
+
   it('PATCH /api/tenants/{id} merges settings instead of replacing them', async () => {
     const url = `/api/tenants/${tenant.id}`;
     await request(t.url).patch(url).set(admin()).send({ rate_limit_per_minute: 5000 }).expect(200);
