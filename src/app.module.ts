@@ -1,6 +1,6 @@
 import { BullModule } from '@nestjs/bull';
 import { DynamicModule, Module, Type } from '@nestjs/common';
-import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
@@ -20,7 +20,7 @@ import { WorkerCheck } from './common/queue/worker-check';
 import { RateLimitGuard } from './common/rate-limit/rate-limit.guard';
 import { TenantLimits } from './common/rate-limit/tenant-limits';
 import { RedisModule } from './common/redis/redis.module';
-import { WellFormedInputGuard } from './common/validation/well-formed';
+import { WellFormedInput } from './common/validation/well-formed';
 import { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
 import { Env } from './config/env';
@@ -89,12 +89,13 @@ export class AppModule {
         QueueMetrics,
         MetricsAccess,
         ...(env.runsWorker ? [WorkerCheck, RepeatableJobs] : []),
-        // Order matters: note the route's error dialect, authenticate, check size and shape, count against the rate limit.
+        // Order matters: note the route's error dialect, authenticate, check size, count against the rate limit.
         { provide: APP_GUARD, useClass: ValidationStatusGuard },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_GUARD, useClass: BodyLimitGuard },
-        { provide: APP_GUARD, useClass: WellFormedInputGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },
+        // After every guard (route signature guards too), before route interceptors and pipes.
+        { provide: APP_INTERCEPTOR, useClass: WellFormedInput },
       ],
     };
   }

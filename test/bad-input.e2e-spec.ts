@@ -66,6 +66,12 @@ describe('bad input answers a problem, never a 500', () => {
     problem(v1, 400, 'validation_failed');
   });
 
+  it('signatures are checked before the input: an unsigned body with a NUL is 401, not a validation error', async () => {
+    const body = JSON.stringify(event({ subscriber: { id: randomUUID(), email: 'a\u0000@example.com', status: 'active' } }));
+    const res = await request(t.url).post('/webhooks/subscriptions').set(mc.headers(body, { signature: 'sha256=00' })).send(body);
+    problem(res, 401, 'unauthorized');
+  });
+
   it('a lone surrogate in stored JSON or in an email is a validation error', async () => {
     const payload = '{"type":"a.b","payload":{"note":"\\ud800"}}';
     problem(await request(t.url).post('/v1/events').set('Authorization', `Bearer ${key}`).set('content-type', 'application/json').send(payload), 400, 'validation_failed');

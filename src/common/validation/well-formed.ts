@@ -1,4 +1,5 @@
-import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { Observable } from 'rxjs';
 import { AppError } from '../errors/app-error';
 
 /** JSON nested deeper than this is refused before anything recursive (validation, fingerprints) walks it. */
@@ -43,21 +44,26 @@ export function findIllFormed(value: unknown, maxDepth = MAX_JSON_DEPTH): IllFor
 }
 
 /**
- * A global guard (after authentication, before interceptors and pipes): a path id with such a character names
- * nothing (404); a query or body with one is a validation error of that field; a body nested too deeply is 400.
+ * A global interceptor, so it runs after every guard (signatures are checked first: an unsigned caller learns
+ * nothing about validation) and before route interceptors (idempotency fingerprints) and pipes, which recurse.
+ * A path id with a bad character names nothing (404); a query or body with one is a validation error of that
+ * field; input nested too deeply is 400 `too_deep`.
  */
 @Injectable()
-export class WellFormedInputGuard implements CanActivate {
-  canActivate(context: ExecutionContext): boolean {
-    const req = context.switchToHttp().getRequest<{ params?: unknown; query?: unknown; body?: unknown }>();
-    if (findIllFormed(req.params)) throw AppError.notFound();
-    for (const [where, value] of [['query', req.query], ['body', req.body]] as const) {
-      const found = findIllFormed(value);
-      if (found?.kind === 'too_deep') {
-        throw new AppError('bad_request', `The ${where} nests deeper than ${MAX_JSON_DEPTH} levels`, { reason: 'too_deep' });
-      }
-      if (found) throw AppError.validation({ [found.path || where]: [`${found.path || where} must not contain ${found.what}`] });
+export class WellFormedInput implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    assertWellFormed(context.switchToHttp().getRequest());
+    return next.handle();
+  }
+}
+
+function assertWellFormed(req: { params?: unknown; query?: unknown; body?: unknown }): void {
+  if (findIllFormed(req.params)) throw AppError.notFound();
+  for (const [where, value] of [['query', req.query], ['body', req.body]] as const) {
+    const found = findIllFormed(value);
+    if (found?.kind === 'too_deep') {
+      throw new AppError('bad_request', `The ${where} nests deeper than ${MAX_JSON_DEPTH} levels`, { reason: 'too_deep' });
     }
-    return true;
+    if (found) throw AppError.validation({ [found.path || where]: [`${found.path || where} must not contain ${found.what}`] });
   }
 }
