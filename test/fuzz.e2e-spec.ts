@@ -15,6 +15,7 @@ import { flatSignature } from './support/sns';
 const SEED = Number(process.env.FUZZ_SEED ?? 15);
 const CASES_PER_ROUTE = Number(process.env.FUZZ_CASES ?? 200);
 const CONCURRENCY = 4;
+const headerRng = new Rng(SEED + 1);
 const SES_SECRET = 'fuzz-ses-hmac-secret-0123456789';
 
 /** Routes whose success never ends (SSE): only their failures are read to the end. */
@@ -100,6 +101,11 @@ describe('fuzz: every route of the OpenAPI document', () => {
       h['x-tenant-id'] = credentials.tenantId;
     }
     if (op.method === 'POST') h['idempotency-key'] = randomUUID();
+    // Sometimes a hostile header too (header values cannot carry NUL or raw non-Latin-1 text, so these are ASCII).
+    const roll = headerRng.next();
+    if (roll < 0.05) h['idempotency-key'] = headerRng.pick(['', ' ', 'x'.repeat(5000), '../../x', 'a,b', '%00', 'key\twith-tab']);
+    else if (roll < 0.08 && h['x-tenant-id']) h['x-tenant-id'] = headerRng.pick(['not-a-uuid', '00000000-0000-0000-0000-000000000000', credentials.tenantId.toUpperCase(), 'x'.repeat(3000)]);
+    else if (roll < 0.1) h['x-request-id'] = headerRng.pick(['x'.repeat(3000), 'a b', '<script>', '']);
     return h;
   }
 
