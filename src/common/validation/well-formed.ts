@@ -18,26 +18,47 @@ function badCharacter(s: string): 'NUL' | 'a lone surrogate' | null {
   return m[0] === '\u0000' ? 'NUL' : 'a lone surrogate';
 }
 
+interface Node {
+  v: unknown;
+  key: string;
+  parent: Node | null;
+  depth: number;
+}
+
+/** `a.b.0` of a node, built only when something is wrong (most inputs are fine: no string work for them). */
+function pathOf(n: Node | null): string {
+  const keys: string[] = [];
+  for (let cur = n; cur && cur.parent; cur = cur.parent) keys.push(cur.key);
+  return keys.reverse().join('.');
+}
+
 /**
  * The first reason a parsed input (body, query or params) cannot be processed: nesting beyond `maxDepth`, or a
  * key or string holding a character no column can store. Iterative, so it cannot overflow the stack itself.
  */
 export function findIllFormed(value: unknown, maxDepth = MAX_JSON_DEPTH): IllFormed | null {
-  const stack: { v: unknown; path: string; depth: number }[] = [{ v: value, path: '', depth: 0 }];
+  const stack: Node[] = [{ v: value, key: '', parent: null, depth: 0 }];
   while (stack.length > 0) {
-    const { v, path, depth } = stack.pop()!;
+    const node = stack.pop()!;
+    const v = node.v;
     if (typeof v === 'string') {
       const what = badCharacter(v);
-      if (what) return { kind: 'bad_character', path, what };
+      if (what) return { kind: 'bad_character', path: pathOf(node), what };
       continue;
     }
     if (v === null || typeof v !== 'object') continue;
-    if (depth >= maxDepth) return { kind: 'too_deep' };
-    for (const [k, child] of Object.entries(v)) {
-      const childPath = path ? `${path}.${k}` : k;
-      const what = badCharacter(k);
-      if (what) return { kind: 'bad_character', path: childPath, what };
-      stack.push({ v: child, path: childPath, depth: depth + 1 });
+    if (node.depth >= maxDepth) return { kind: 'too_deep' };
+    const depth = node.depth + 1;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) stack.push({ v: v[i], key: String(i), parent: node, depth });
+      continue;
+    }
+    for (const key in v) {
+      if (!Object.prototype.hasOwnProperty.call(v, key)) continue;
+      const child: Node = { v: (v as Record<string, unknown>)[key], key, parent: node, depth };
+      const what = badCharacter(key);
+      if (what) return { kind: 'bad_character', path: pathOf(child), what };
+      stack.push(child);
     }
   }
   return null;
