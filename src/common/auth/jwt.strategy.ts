@@ -4,9 +4,9 @@ import { ExtractJwt, SecretOrKeyProvider, Strategy } from 'passport-jwt';
 import { AppConfig } from '../../config/app-config';
 import { jwtKeyOptions } from './jwt-keys';
 import { AppError } from '../errors/app-error';
+import { isUuid } from '../http/parse-id.pipe';
 import { Principal, Role, ROLES } from './principal';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The longest lifetime (exp − iat) a JWT may claim: a stolen token is useful for at most this long. */
 export const MAX_TOKEN_LIFETIME_SECONDS = 24 * 3600;
@@ -26,7 +26,7 @@ export function principalFromClaims(claims: JwtClaims): Principal | null {
   if (!Array.isArray(claims.roles) || claims.roles.length === 0) return null;
   if (!claims.roles.every((r) => (ROLES as readonly string[]).includes(r))) return null;
   const tenantId = claims.tenant_id ?? null;
-  if (tenantId !== null && (typeof tenantId !== 'string' || !UUID.test(tenantId))) return null;
+  if (tenantId !== null && !isUuid(tenantId)) return null;
   if (tenantId === null && !claims.roles.includes('admin')) return null;
   return {
     kind: claims.client_id ? 'oauth_client' : 'user',

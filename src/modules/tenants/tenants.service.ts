@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { QueryFailedError, Repository } from 'typeorm';
 import { AppError } from '../../common/errors/app-error';
+import { isUuid } from '../../common/http/parse-id.pipe';
 import { CreateTenantDto, TenantResponse, UpdateTenantDto } from './tenants.dto';
 import { Tenant } from './tenant.entity';
 
@@ -63,8 +64,7 @@ export class TenantsService {
 
   /** By id or slug (seed-002 routes take either as `brandId`). */
   async findByIdOrSlug(idOrSlug: string): Promise<Tenant | null> {
-    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrSlug);
-    return this.tenants.findOneBy(uuid ? { id: idOrSlug.toLowerCase() } : { slug: idOrSlug });
+    return this.tenants.findOneBy(isUuid(idOrSlug) ? { id: idOrSlug.toLowerCase() } : { slug: idOrSlug });
   }
 
   private toResponse(t: Tenant): TenantResponse {
