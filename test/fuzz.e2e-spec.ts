@@ -1,3 +1,4 @@
+import Ajv from 'ajv';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { buildOpenApi } from '../src/common/ops/swagger';
@@ -6,6 +7,7 @@ import { createTestApp, TEST_ENCRYPTION_KEY, TEST_JWT_SECRET, TestApp } from './
 import { adminToken, apiKeyFor, createTenant } from './support/auth';
 import { MemberCenterClient } from './support/member-center';
 import { flatSignature } from './support/sns';
+import problemSchema from './contracts/problem.schema.json';
 
 /**
  * Schema-driven fuzzing of every route in the app's own OpenAPI document, with valid credentials and signatures
@@ -17,6 +19,8 @@ const CASES_PER_ROUTE = Number(process.env.FUZZ_CASES ?? 200);
 const CONCURRENCY = 4;
 const headerRng = new Rng(SEED + 1);
 const SES_SECRET = 'fuzz-ses-hmac-secret-0123456789';
+const ajv = new Ajv({ allErrors: true });
+const isProblem = ajv.compile(problemSchema);
 
 /** Routes whose success never ends (SSE): only their failures are read to the end. */
 const STREAMING = /text\/event-stream/;
@@ -130,15 +134,14 @@ describe('fuzz: every route of the OpenAPI document', () => {
     if (leaked) return fail('a secret in the response');
     if (res.status >= 400) {
       if (!/^application\/problem\+json/.test(type)) return fail(`error with content-type ${type}`);
-      let body: { type?: unknown; status?: unknown; error?: unknown; request_id?: unknown };
+      let body: { status?: unknown; request_id?: unknown };
       try {
         body = JSON.parse(text);
       } catch {
         return fail('error body is not JSON');
       }
-      if (typeof body.type !== 'string' || body.status !== res.status || typeof body.error !== 'string' || typeof body.request_id !== 'string') {
-        return fail('error body is not a problem');
-      }
+      if (!isProblem(body)) return fail(`error body is not a problem: ${ajv.errorsText(isProblem.errors)}`);
+      if (body.status !== res.status || body.request_id !== res.headers.get('x-request-id')) return fail('problem status or request_id differs from the response');
     }
     return null;
   }
