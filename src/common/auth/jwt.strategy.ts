@@ -7,7 +7,6 @@ import { AppError } from '../errors/app-error';
 import { isUuid } from '../http/parse-id.pipe';
 import { Principal, Role, ROLES } from './principal';
 
-
 /** The longest lifetime (exp − iat) a JWT may claim: a stolen token is useful for at most this long. */
 export const MAX_TOKEN_LIFETIME_SECONDS = 24 * 3600;
 

@@ -1,4 +1,5 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { applyDecorators, Type as ClassType } from '@nestjs/common';
+import { ApiExtraModels, ApiOkResponse, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
@@ -11,6 +12,23 @@ export interface Page<T> {
 }
 
 /** `cursor` + `limit` query parameters of every list route. */
+/** Documents a 200 answer that is a `Page` of `item` (Swagger cannot read the generic `Page<T>`). */
+export function ApiPageResponse(item: ClassType<unknown>) {
+  return applyDecorators(
+    ApiExtraModels(item),
+    ApiOkResponse({
+      schema: {
+        type: 'object',
+        required: ['data', 'next_cursor'],
+        properties: {
+          data: { type: 'array', items: { $ref: getSchemaPath(item) } },
+          next_cursor: { type: 'string', nullable: true, description: 'cursor of the next page; null on the last', example: null },
+        },
+      },
+    }),
+  );
+}
+
 export class PageQueryDto {
   @ApiPropertyOptional({ description: 'Opaque cursor from a previous page\'s next_cursor' })
   @IsOptional()

@@ -23,8 +23,8 @@ export class EchoStreamController {
   })
   @ApiQuery({ name: 'key', required: true, description: 'API key (whk_sandbox_, whk_test_ or whk_live_); exactly one', example: 'whk_test_AbCdEfGhIjKlMnOpQrStUv' })
   @ApiOkResponse({
-    description: 'An open event stream',
-    content: { 'text/event-stream': { schema: { type: 'string' }, example: 'event: delivery\ndata: {"id":"0190f0e2-…","status":"success","attempts_made":1}\n\n' } },
+    description: 'Server-sent events for 60 s: one `event: delivery` frame per delivery state change, its data the delivery as GET /v1/deliveries/{id} lists it',
+    content: { 'text/event-stream': { schema: { type: 'string' }, example: 'event: delivery\ndata: {"id":"0192f1c4-7a10-7cc3-9e51-5b2d7f1a0c11","status":"success"}\n\n' } },
   })
   @ApiUnauthorizedResponse({ type: ErrorResponse, description: 'Missing, unknown, revoked or repeated `key` (reason `invalid_api_key`)' })
   stream(@Query('key') key: unknown, @Res() reply: FastifyReply): Promise<void> {

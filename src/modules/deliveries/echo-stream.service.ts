@@ -5,7 +5,7 @@ import { AppError } from '../../common/errors/app-error';
 import { RedisService } from '../../common/redis/redis.module';
 import { DeliveryUpdates } from './delivery-updates';
 
-/** Seed 003: a stream lasts 60 s; the client reconnects for the next window. */
+/** A stream lasts 60 s (docs/webhooks.md, "Live stream"); the client reconnects for the next window. */
 export const STREAM_WINDOW_MS = 60_000;
 
 /** `GET /v1/echo/stream?key=`: SSE of the key's workspace's delivery updates, from Redis pub/sub. */

@@ -4,7 +4,7 @@ import { PageQueryDto } from '../../common/pagination/cursor';
 import { IsTimestamp } from '../../common/validation/decorators';
 import { FLAT_EVENT_TYPES, FlatEventType, SES_EVENT_TYPES, SesEventType } from './ses-event-decoder';
 
-/** The seed's flat SesEvent, posted by internal relays with an HMAC signature. */
+/** The flat SesEvent, posted by internal relays with an HMAC signature. */
 @ApiSchema({ name: 'SesEvent' })
 export class SesEventDto {
   @ApiProperty({ enum: FLAT_EVENT_TYPES })

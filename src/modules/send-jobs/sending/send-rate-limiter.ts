@@ -18,7 +18,7 @@ redis.call('SET', KEYS[1], nextTat, 'PX', math.ceil((nextTat - now) / 1000) + 10
 return tat - now
 `;
 
-/** Per-tenant send rate shared by all workers (DESIGN "Send jobs": SES max send rate). */
+/** Per-tenant send rate shared by all workers (like SES's max send rate: see docs/send-jobs.md). */
 @Injectable()
 export class SendRateLimiter {
   constructor(private readonly redis: RedisService) {}

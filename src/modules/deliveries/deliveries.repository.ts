@@ -1,32 +1,25 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, Repository } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { Batcher } from '../../common/batching/batcher';
+import { Page, PageQueryDto, paginate } from '../../common/pagination/cursor';
 import { AppConfig } from '../../config/app-config';
+import { DeliveryEvent, deliveryEventSql, DeliveryEventRow, toDeliveryEvent } from '../webhooks/delivery-event';
+import { SubscriptionEffect, subscriptionFailuresSql } from '../webhooks/subscription-failures';
+import { SubscriptionTarget, subscriptionTargetSql, SubscriptionTargetRow, toSubscriptionTarget } from '../webhooks/subscription-target';
 import { WebhookDeliveryAttempt } from './entities/webhook-delivery-attempt.entity';
-import { WebhookDelivery } from './entities/webhook-delivery.entity';
-import { WebhookEvent } from '../webhooks/entities/webhook-event.entity';
-import { WebhookSubscription } from '../webhooks/entities/webhook-subscription.entity';
-
-/** What an attempt needs of its subscription and event. */
-export type DeliverySubscription = Pick<
-  WebhookSubscription,
-  'id' | 'url' | 'state' | 'headers' | 'sealedSecret' | 'sealedPreviousSecret' | 'previousSecretExpiresAt'
->;
-export type DeliveryEvent = Pick<WebhookEvent, 'id' | 'type' | 'payload' | 'createdAt'>;
+import { DeliveryStatus, WebhookDelivery } from './entities/webhook-delivery.entity';
 
 /** A delivery with its subscription and event (null when it has none, or the subscription was deleted). */
 export interface LoadedDelivery {
   delivery: WebhookDelivery;
-  sub: DeliverySubscription | null;
+  sub: SubscriptionTarget | null;
   event: DeliveryEvent | null;
 }
 
 /** The delivery columns an attempt settles. */
 export type DeliverySettlement = Pick<WebhookDelivery, 'attemptsMade' | 'finalStatusCode' | 'status' | 'nextAttemptAt' | 'completedAt' | 'deadReason'>;
-
-/** What a recorded attempt does to its subscription's failure count: `gone` is a dead that disables (410). */
-export type SubscriptionEffect = 'success' | 'dead' | 'gone' | null;
 
 export type AttemptColumns = Pick<
   WebhookDeliveryAttempt,
@@ -42,26 +35,26 @@ export interface AttemptRecord {
   effect: SubscriptionEffect;
 }
 
+// The subscription and the event are the webhooks module's tables: it lends the columns, joins and mappings, so
+// one SELECT still loads a whole batch of attempts.
+const TARGET = subscriptionTargetSql('d');
+const EVENT = deliveryEventSql('d');
 const LOAD = `
 SELECT d.id, d.created_at, d.tenant_id, d.event_id, d.subscription_id, d.target_url, d.sealed_secret, d.body,
        d.retry_schedule, d.status, d.attempts_made, d.next_attempt_at, d.final_status_code, d.completed_at, d.dead_reason,
-       s.id AS s_id, s.url AS s_url, s.state AS s_state, s.headers AS s_headers, s.sealed_secret AS s_sealed_secret,
-       s.sealed_previous_secret AS s_sealed_previous_secret, s.previous_secret_expires_at AS s_previous_secret_expires_at,
-       e.id AS e_id, e.type AS e_type, e.payload AS e_payload, e.created_at AS e_created_at
+       ${TARGET.columns},
+       ${EVENT.columns}
   FROM webhook_deliveries d
-  LEFT JOIN webhook_subscriptions s ON s.id = d.subscription_id
-  LEFT JOIN webhook_events e ON e.id = d.event_id
+  ${TARGET.join}
+  ${EVENT.join}
  WHERE d.id = ANY($1::uuid[])`;
 
 /** A LOAD row as pg parses it (timestamptz → Date, jsonb → object, int[] → number[]). */
-export interface LoadRow {
+export interface LoadRow extends SubscriptionTargetRow, DeliveryEventRow {
   id: string; created_at: Date; tenant_id: string; event_id: string | null; subscription_id: string | null;
   target_url: string | null; sealed_secret: string | null; body: Record<string, unknown> | null; retry_schedule: number[] | null;
   status: WebhookDelivery['status']; attempts_made: number; next_attempt_at: Date | null; final_status_code: number | null;
   completed_at: Date | null; dead_reason: string | null;
-  s_id: string | null; s_url: string; s_state: WebhookSubscription['state']; s_headers: Record<string, string>; s_sealed_secret: string;
-  s_sealed_previous_secret: string | null; s_previous_secret_expires_at: Date | null;
-  e_id: string | null; e_type: string; e_payload: Record<string, unknown>; e_created_at: Date;
 }
 
 /** The one place that maps LOAD's columns to entities. */
@@ -72,28 +65,14 @@ export function toLoadedDelivery(r: LoadRow): LoadedDelivery {
     status: r.status, attemptsMade: r.attempts_made, nextAttemptAt: r.next_attempt_at,
     finalStatusCode: r.final_status_code, completedAt: r.completed_at, deadReason: r.dead_reason,
   });
-  const sub = r.s_id
-    ? {
-        id: r.s_id, url: r.s_url, state: r.s_state, headers: r.s_headers, sealedSecret: r.s_sealed_secret,
-        sealedPreviousSecret: r.s_sealed_previous_secret, previousSecretExpiresAt: r.s_previous_secret_expires_at,
-      }
-    : null;
-  const event = r.e_id ? { id: r.e_id, type: r.e_type, payload: r.e_payload, createdAt: r.e_created_at } : null;
-  return { delivery, sub, event };
+  return { delivery, sub: toSubscriptionTarget(r), event: toDeliveryEvent(r) };
 }
-
-/** The batch rule below, in SQL: the subscription's failure count after a batch, and whether it disables. */
-const FAILURES = '(CASE WHEN e.succeeded THEN 0 ELSE s.consecutive_failures END + e.deads)';
-const DISABLE = `(e.gone OR ${FAILURES} >= $19)`;
 
 /**
  * N attempts in one statement (atomic, so no explicit transaction). An attempt whose row already exists (a re-run
- * job) changes nothing and is not returned. Subscription rule for one batch, whose attempts finished concurrently
- * so their order carries no meaning: successes count first, then deads — failures = (any success ? 0 : failures)
- * + deads; disabled on any 410 or when failures reach the threshold. A batch of one is the per-attempt rule.
- * consecutive_failures is read in the UPDATE itself (not a CTE snapshot), so concurrent statements never lose a
- * count. Effects are sorted by subscription id so concurrent statements tend to lock in the same order; should two
- * workers' statements still deadlock, Postgres aborts one and the Batcher retries its attempts one by one.
+ * job) changes nothing and is not returned. The subscriptions' failure counts follow in the same statement by the
+ * webhooks module's rule (`subscriptionFailuresSql`: N deads in a row or a 410 disable). Should two workers'
+ * statements deadlock on subscription rows, Postgres aborts one and the Batcher retries its attempts one by one.
  *
  * set_config(…, true) turns off the fsync wait for this statement's implicit transaction (verified with
  * pg_stat_wal: ~0 WAL syncs per statement instead of one), one round trip instead of BEGIN/SET LOCAL/…/COMMIT.
@@ -124,25 +103,75 @@ WITH input AS (
          next_attempt_at = r.next_attempt_at, completed_at = r.completed_at, dead_reason = r.dead_reason
     FROM recorded r
    WHERE d.id = r.delivery_id
-), effects AS (
-  SELECT subscription_id,
-         bool_or(effect = 'success') AS succeeded,
-         count(*) FILTER (WHERE effect IN ('dead', 'gone')) AS deads,
-         bool_or(effect = 'gone') AS gone
-    FROM recorded
-   WHERE subscription_id IS NOT NULL AND effect IS NOT NULL
-   GROUP BY subscription_id
-   ORDER BY subscription_id
-), subscriptions AS (
-  UPDATE webhook_subscriptions s
-     SET consecutive_failures = ${FAILURES},
-         state = CASE WHEN ${DISABLE} THEN 'disabled' ELSE s.state END,
-         disabled_at = CASE WHEN ${DISABLE} THEN now() ELSE s.disabled_at END,
-         updated_at = CASE WHEN e.deads > 0 THEN now() ELSE s.updated_at END
-    FROM effects e
-   WHERE s.id = e.subscription_id AND (e.deads > 0 OR s.consecutive_failures <> 0)
-)
+), ${subscriptionFailuresSql('recorded', '$19')}
 SELECT r.id FROM recorded r, (SELECT set_config('synchronous_commit', 'off', true)) AS no_fsync_wait`;
+
+/** A pending delivery the fan-out writes with its event. */
+export interface PendingDelivery {
+  id: string;
+  tenantId: string;
+  eventId: string;
+  subscriptionId: string;
+}
+
+/**
+ * Inserts pending deliveries, due now, from four uuid[] parameters starting at `$first` (ids, tenant ids, event ids,
+ * subscription ids; see `pendingDeliveryParams`): this module's part of the fan-out's one statement, which writes
+ * events and their deliveries together.
+ */
+export function insertPendingDeliveriesSql(first: number): string {
+  const [a, b, c, d] = [0, 1, 2, 3].map((i) => `$${first + i}::uuid[]`);
+  return `INSERT INTO webhook_deliveries (id, tenant_id, event_id, subscription_id, status, next_attempt_at)
+    SELECT id, tenant_id, event_id, subscription_id, 'pending', now()
+      FROM unnest(${a}, ${b}, ${c}, ${d}) AS t(id, tenant_id, event_id, subscription_id)`;
+}
+
+/** The four parameters of `insertPendingDeliveriesSql`, in order. */
+export function pendingDeliveryParams(deliveries: PendingDelivery[]): string[][] {
+  return [deliveries.map((d) => d.id), deliveries.map((d) => d.tenantId), deliveries.map((d) => d.eventId), deliveries.map((d) => d.subscriptionId)];
+}
+
+/** Deliveries of one event by outcome: succeeded = success, failed = dead, pending = pending or failed (retrying). */
+export interface DeliveryCounts {
+  total: number;
+  succeeded: number;
+  failed: number;
+  pending: number;
+}
+
+/**
+ * Due rows after the keyset position ($2, $3), in (next_attempt_at, id) order. The position's time travels as
+ * text so it keeps microseconds (a JS Date would round it and re-read or stall on equal milliseconds).
+ */
+const DUE_PAGE = `
+SELECT id, attempts_made, next_attempt_at, next_attempt_at::text AS position
+  FROM webhook_deliveries
+ WHERE status IN ('pending', 'failed') AND next_attempt_at <= $1
+   AND (next_attempt_at, id) > ($2::timestamptz, $3::uuid)
+ ORDER BY next_attempt_at, id
+ LIMIT $4`;
+
+/** A due row and its keyset position. */
+export interface DueRow {
+  id: string;
+  attempts_made: number;
+  next_attempt_at: Date;
+  position: string;
+}
+
+/** Where a reconciler pass stands: the last row seen, in (next_attempt_at, id) order. */
+export interface DuePosition {
+  at: string;
+  id: string;
+}
+
+/** Filters of the delivery log (all optional); `completedSince` is when a delivery settled. */
+export interface DeliveryFilter {
+  eventId?: string;
+  subscriptionId?: string;
+  status?: DeliveryStatus;
+  completedSince?: Date;
+}
 
 const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
 
@@ -161,11 +190,11 @@ function recordParams(ids: string[], items: AttemptRecord[], disableAfter: numbe
 }
 
 /**
- * The delivery worker's Postgres access, group-committed: concurrent attempts share one SELECT to load and one
- * statement to record, so the round trips per delivery fall as the rate rises.
+ * The SQL of deliveries and their attempts. The worker's statements are group-committed: concurrent attempts
+ * share one SELECT to load and one statement to record, so the round trips per delivery fall as the rate rises.
  */
 @Injectable()
-export class DeliveryStore {
+export class DeliveriesRepository {
   // Keep the flushes in flight well below the pool (10). Recording runs one at a time: the next batch coalesces
   // meanwhile, and batches never race each other for the same subscription rows.
   private readonly loader = new Batcher((ids: string[]) => this.loadMany(ids), { maxBatch: 200, maxConcurrent: 2 });
@@ -173,8 +202,54 @@ export class DeliveryStore {
 
   constructor(
     private readonly dataSource: DataSource,
+    @InjectRepository(WebhookDelivery) private readonly deliveries: Repository<WebhookDelivery>,
+    @InjectRepository(WebhookDeliveryAttempt) private readonly attempts: Repository<WebhookDeliveryAttempt>,
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
+
+  /** A tenant's deliveries, newest first. */
+  page(tenantId: string, filter: DeliveryFilter, query: PageQueryDto): Promise<Page<WebhookDelivery>> {
+    const qb = this.deliveries.createQueryBuilder('d').where('d.tenant_id = :tenantId', { tenantId });
+    if (filter.eventId) qb.andWhere('d.event_id = :eventId', { eventId: filter.eventId });
+    if (filter.subscriptionId) qb.andWhere('d.subscription_id = :subId', { subId: filter.subscriptionId });
+    if (filter.status) qb.andWhere('d.status = :status', { status: filter.status });
+    if (filter.completedSince) qb.andWhere('d.completed_at >= :since', { since: filter.completedSince });
+    return paginate(qb, query, (d) => d);
+  }
+
+  findOne(tenantId: string, id: string): Promise<WebhookDelivery | null> {
+    return this.deliveries.findOneBy({ id, tenantId });
+  }
+
+  attemptsOf(deliveryId: string): Promise<WebhookDeliveryAttempt[]> {
+    return this.attempts.find({ where: { deliveryId }, order: { attemptNumber: 'ASC' } });
+  }
+
+  /** Back to pending and due at `now`, its last outcome cleared (attempts_made stays). */
+  async resetToPending(id: string, now: Date): Promise<void> {
+    await this.deliveries.update({ id }, { status: 'pending', nextAttemptAt: now, completedAt: null, deadReason: null, finalStatusCode: null });
+  }
+
+  /** Outcome counts of each event's deliveries (events without deliveries are absent). */
+  async countsByEvent(eventIds: string[]): Promise<Map<string, DeliveryCounts>> {
+    if (!eventIds.length) return new Map();
+    const rows = await this.deliveries
+      .createQueryBuilder('d')
+      .select('d.event_id', 'event_id')
+      .addSelect('count(*)::int', 'total')
+      .addSelect(`count(*) FILTER (WHERE d.status = 'success')::int`, 'succeeded')
+      .addSelect(`count(*) FILTER (WHERE d.status = 'dead')::int`, 'failed')
+      .addSelect(`count(*) FILTER (WHERE d.status IN ('pending', 'failed'))::int`, 'pending')
+      .where('d.event_id IN (:...eventIds)', { eventIds })
+      .groupBy('d.event_id')
+      .getRawMany<DeliveryCounts & { event_id: string }>();
+    return new Map(rows.map(({ event_id, ...counts }) => [event_id, counts]));
+  }
+
+  /** Up to `limit` pending/failed rows due by `horizon`, after `after` in (next_attempt_at, id) order. */
+  duePage(horizon: Date, after: DuePosition, limit: number): Promise<DueRow[]> {
+    return this.dataSource.query(DUE_PAGE, [horizon, after.at, after.id, limit]);
+  }
 
   load(deliveryId: string): Promise<LoadedDelivery | null> {
     return this.loader.run(deliveryId);
