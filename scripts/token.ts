@@ -3,6 +3,7 @@
  */
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
+import { MAX_TOKEN_LIFETIME_SECONDS } from '../src/common/auth/jwt.strategy';
 import { Role, ROLES } from '../src/common/auth/principal';
 import { signToken } from '../src/common/auth/token-issuer';
 import { loadEnv } from '../src/config/load-env';
@@ -65,7 +66,7 @@ async function main(): Promise<void> {
   if (!ROLES.includes(role)) fail(`--role must be one of ${ROLES.join(', ')}`);
   if (!values.tenant && role !== 'admin') fail('--tenant <id or slug> is required unless --role admin');
   const ttl = Number(values.ttl);
-  if (!Number.isInteger(ttl) || ttl <= 0) fail('--ttl must be a positive number of seconds');
+  if (!Number.isInteger(ttl) || ttl < 1 || ttl > MAX_TOKEN_LIFETIME_SECONDS) fail(`--ttl must be 1..${MAX_TOKEN_LIFETIME_SECONDS} seconds (longer tokens are refused)`);
   let env: ReturnType<typeof loadEnv>;
   try {
     env = loadEnv();

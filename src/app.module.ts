@@ -1,6 +1,6 @@
 import { BullModule } from '@nestjs/bull';
 import { DynamicModule, Module, Type } from '@nestjs/common';
-import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
@@ -9,6 +9,7 @@ import { JwtVerifier } from './common/auth/jwt-verifier';
 import { JwtStrategy } from './common/auth/jwt.strategy';
 import { ValidationStatusGuard } from './common/errors/validation-status.decorator';
 import { BodyLimitGuard } from './common/http/body-limit';
+import { redactRequest, redactResponse } from './common/logging/redact';
 import { MetricsModule } from './common/metrics/metrics.module';
 import { MetricsAccess } from './common/metrics/metrics-access';
 import { MetricsController } from './common/metrics/metrics.controller';
@@ -22,6 +23,7 @@ import { RateLimitGuard } from './common/rate-limit/rate-limit.guard';
 import { TenantLimits } from './common/rate-limit/tenant-limits';
 import { RedisModule } from './common/redis/redis.module';
 import { PeriodicTasksModule } from './common/scheduling/periodic-tasks';
+import { WellFormedInput } from './common/validation/well-formed';
 import { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
 import { Env } from './config/env';
@@ -68,7 +70,8 @@ export class AppModule {
             transport: logTransport(env.NODE_ENV),
             // fastify's genReqId stored the id on the raw request; pino-http reuses `req.id`
             customProps: () => ({ role: env.APP_ROLE }),
-            redact: ['req.headers.authorization', 'req.headers["x-signature"]', 'req.headers.cookie'],
+            // Credentials leave no trace: secret-like headers, and `?key=` / `?token=` / … in the URL and the parsed query.
+            serializers: { req: redactRequest, res: redactResponse },
           },
         }),
         TypeOrmModule.forRoot({ ...dataSourceOptions(env.DATABASE_URL), entities: [], autoLoadEntities: true }),
@@ -97,6 +100,8 @@ export class AppModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_GUARD, useClass: BodyLimitGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },
+        // After every guard (route signature guards too), before route interceptors and pipes.
+        { provide: APP_INTERCEPTOR, useClass: WellFormedInput },
       ],
     };
   }

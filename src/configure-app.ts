@@ -1,6 +1,7 @@
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FastifyBodyParser, FastifyReply, FastifyRequest } from 'fastify';
-import { IncomingMessage } from 'node:http';
+import { IncomingMessage, STATUS_CODES } from 'node:http';
+import { Duplex } from 'node:stream';
 import { parse as parseQuery } from 'node:querystring';
 import { v7 as uuidv7 } from 'uuid';
 import { buildProblem } from './common/errors/problem';
@@ -23,11 +24,35 @@ function requestId(req: IncomingMessage): string {
   return id;
 }
 
+/**
+ * Errors Node's HTTP parser raises before fastify sees a request (an oversize request line or headers, a
+ * malformed request, a timeout): answered as problems too, instead of fastify's own JSON.
+ */
+function clientErrorHandler(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, code, detail] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'headers_too_large', 'The request line or headers exceed the size limit']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'request_timeout', 'The request was not received in time']
+        : [400, 'bad_request', 'Malformed HTTP request'];
+  const id = uuidv7();
+  const body = JSON.stringify(buildProblem({ status, code, detail, instance: '', requestId: id }));
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `Content-Type: application/problem+json; charset=utf-8\r\nX-Request-Id: ${id}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(err);
+}
+
 export function createFastifyAdapter(): FastifyAdapter {
   return new FastifyAdapter({
     bodyLimit: MAX_BODY_BYTES,
     genReqId: requestId,
     requestIdHeader: false,
+    clientErrorHandler,
     trustProxy: true,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
     // Errors fastify raises before routing (a malformed URL) bypass Nest's filter: answer them in the same dialect.

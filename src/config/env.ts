@@ -54,7 +54,7 @@ export class Env {
   @IsOptional() @IsString() JWT_ISSUER?: string;
   @IsOptional() @IsString() JWT_AUDIENCE?: string;
   /** Lifetime of tokens issued by POST /oauth/token. */
-  @Transform(toInt) @IsInt() @Min(60) OAUTH_TOKEN_TTL_SECONDS = 3600;
+  @Transform(toInt) @IsInt() @Min(60) @Max(86400) OAUTH_TOKEN_TTL_SECONDS = 3600;
   /** Bearer token Prometheus presents at /metrics (an admin JWT works too). Empty: admin JWT only. */
   @IsOptional() @IsString() @MinLength(16) METRICS_TOKEN?: string;
 

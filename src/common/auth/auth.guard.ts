@@ -3,10 +3,10 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard as PassportGuard } from '@nestjs/passport';
 import { FastifyRequest } from 'fastify';
 import { AppError } from '../errors/app-error';
+import { isUuid } from '../http/parse-id.pipe';
 import { AUTH_METADATA, AuthRequirement } from './auth.decorators';
 import { API_KEY_PATTERN, ApiKeyResolver } from './credential-resolver';
 import { hasRole, Principal } from './principal';
-import { isUuid } from '../http/parse-id.pipe';
 
 const DEFAULT_REQUIREMENT: AuthRequirement = { kind: 'principal', role: 'viewer', apiKey: false };
 
@@ -17,6 +17,7 @@ function reasonOf(info: unknown): string {
   const name = (info as { name?: string; message?: string } | undefined)?.name;
   const message = (info as { message?: string } | undefined)?.message ?? '';
   if (name === 'TokenExpiredError') return 'token_expired';
+  if (name === 'NotBeforeError') return 'token_not_yet_valid';
   if (message.includes('No auth token')) return 'missing_token';
   if (message.includes('issuer')) return 'invalid_issuer';
   if (message.includes('audience')) return 'invalid_audience';
@@ -63,6 +64,7 @@ export class AuthGuard extends PassportGuard('jwt') {
   }
 
   override handleRequest<T>(err: unknown, user: T, info: unknown): T {
+    if (err instanceof AppError) throw err; // the strategy's own verdict on the claims (e.g. missing_exp)
     if (err || !user) {
       throw new AppError('unauthorized', 'Missing or invalid bearer token', { reason: user === false && !info ? 'invalid_claims' : reasonOf(info) });
     }

@@ -19,8 +19,9 @@ export class EchoStreamService implements OnApplicationShutdown {
     private readonly updates: DeliveryUpdates,
   ) {}
 
-  async stream(key: string | undefined, reply: FastifyReply): Promise<void> {
-    const principal = key ? await this.keys.resolve(key) : null;
+  async stream(key: unknown, reply: FastifyReply): Promise<void> {
+    // ?key=a&key=b parses as an array: only a single string can be a key.
+    const principal = typeof key === 'string' && key ? await this.keys.resolve(key) : null;
     if (!principal?.tenantId) throw new AppError('unauthorized', 'A valid API key is required in ?key=', { reason: 'invalid_api_key' });
 
     const subscriber = this.redis.duplicate();

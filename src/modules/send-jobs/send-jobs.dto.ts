@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination/cursor';
+import { IsTimestamp, NestedObject } from '../../common/validation/decorators';
 import { SEND_JOB_STATUSES, SendJobStatus, SendJobTemplate } from './send-job.entity';
 
 export class TrackingOptionsDto {
@@ -43,16 +44,15 @@ export class CreateSendJobDto {
   template?: SendJobTemplate;
 
   @ApiPropertyOptional({ format: 'date-time', example: '2026-12-01T08:00:00Z', description: 'Not before this time' })
-  @IsOptional() @IsISO8601({ strict: true }) scheduled_at?: string;
+  @IsOptional() @IsTimestamp({ zone: false }) scheduled_at?: string;
   @ApiPropertyOptional({ format: 'date-time', example: '2026-12-01T08:00:00Z', description: 'Sending only inside [window_start, window_end)' })
-  @IsOptional() @IsISO8601({ strict: true }) window_start?: string;
+  @IsOptional() @IsTimestamp({ zone: false }) window_start?: string;
   @ApiPropertyOptional({ format: 'date-time', example: '2026-12-01T20:00:00Z', description: 'Must be after window_start; messages left when it passes stay unsent (job failed, window_expired)' })
-  @IsOptional() @IsISO8601({ strict: true }) window_end?: string;
+  @IsOptional() @IsTimestamp({ zone: false }) window_end?: string;
 
   @ApiPropertyOptional({ type: TrackingOptionsDto })
   @IsOptional()
-  @ValidateNested()
-  @Type(() => TrackingOptionsDto)
+  @NestedObject(() => TrackingOptionsDto)
   tracking?: TrackingOptionsDto;
 }
 
@@ -99,6 +99,7 @@ export class ListMessagesQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 25 })
   @IsOptional()
   @Type(() => Number)
+  @IsInt()
   @Min(1)
   @Max(100)
   limit?: number;

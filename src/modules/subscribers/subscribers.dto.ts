@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -8,17 +7,15 @@ import {
   MinLength,
   IsIn,
   IsInt,
-  IsISO8601,
   IsObject,
   IsOptional,
   IsUUID,
   Matches,
   MaxLength,
   Min,
-  ValidateNested,
 } from 'class-validator';
-import { applyDecorators } from '@nestjs/common';
 import { PageQueryDto } from '../../common/pagination/cursor';
+import { FitsInt32, IsTimestamp, NestedObject } from '../../common/validation/decorators';
 import { EMAIL } from './full-sync-rules';
 import type { ListImportStatus } from './list-import.entity';
 import { ADMIN_MEMBER_STATUSES, AdminMemberStatus } from './member-rows';
@@ -31,15 +28,6 @@ export const MAX_IMPORT_ERRORS = 100;
 export const EVENT_TYPES = ['subscription.activated', 'subscription.unsubscribed', 'preferences.updated'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i;
-
-/** RFC 3339 date-time with a zone (a bare date or local time is ambiguous). */
-function IsDateTime() {
-  return applyDecorators(
-    IsISO8601({ strict: true }, { message: '$property must be an ISO-8601 date-time' }),
-    Matches(DATE_TIME, { message: '$property must include a time and a time zone' }),
-  );
-}
 
 @ApiSchema({ name: 'SubscriberPayload' })
 export class SubscriberPayloadDto {
@@ -63,25 +51,24 @@ export class SubscriptionEventDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID('all') tenant_id!: string;
   @ApiProperty({ format: 'uuid' }) @IsUUID('all') list_id!: string;
   @ApiProperty({ type: SubscriberPayloadDto })
-  @ValidateNested()
-  @Type(() => SubscriberPayloadDto)
+  @NestedObject(() => SubscriberPayloadDto)
   subscriber!: SubscriberPayloadDto;
-  @ApiProperty({ format: 'date-time' }) @IsDateTime() occurred_at!: string;
+  @ApiProperty({ format: 'date-time' }) @IsTimestamp() occurred_at!: string;
 }
 
 /** A Member Center `FullSyncBatch`. Items are checked by parseSubscriberRows (one cheap pass over up to 10,000). */
 @ApiSchema({ name: 'FullSyncBatch' })
 export class FullSyncBatchDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID('all') sync_id!: string;
-  @ApiProperty({ type: 'integer', minimum: 1 }) @IsInt() @Min(1) batch_no!: number;
-  @ApiProperty({ type: 'integer', minimum: 1 }) @IsInt() @Min(1) batch_total!: number;
+  @ApiProperty({ type: 'integer', minimum: 1 }) @IsInt() @Min(1) @FitsInt32() batch_no!: number;
+  @ApiProperty({ type: 'integer', minimum: 1 }) @IsInt() @Min(1) @FitsInt32() batch_total!: number;
   @ApiProperty({ format: 'uuid' }) @IsUUID('all') tenant_id!: string;
   @ApiProperty({ format: 'uuid' }) @IsUUID('all') list_id!: string;
   @ApiProperty({ type: [SubscriberPayloadDto], maxItems: MAX_SYNC_BATCH })
   @IsArray()
   @ArrayMaxSize(MAX_SYNC_BATCH)
   subscribers!: unknown[];
-  @ApiProperty({ format: 'date-time' }) @IsDateTime() occurred_at!: string;
+  @ApiProperty({ format: 'date-time' }) @IsTimestamp() occurred_at!: string;
 }
 
 export class SubscriptionEventResult {

@@ -137,6 +137,9 @@ export class CredentialsService extends ApiKeyResolver {
     const secret = this.newMemberCenterSecret();
     const overlapEnds = new Date(Date.now() + this.config.MEMBER_CENTER_SECRET_OVERLAP_HOURS * 3600_000);
     await this.dataSource.transaction(async (tx) => {
+      // Concurrent rotations of one client take turns: without the row lock their two UPDATEs lock the secrets
+      // in different orders and Postgres aborts one as a deadlock (a 500 the fuzzer found).
+      await tx.getRepository(MemberCenterClient).findOne({ where: { clientId }, lock: { mode: 'pessimistic_write' } });
       // Only the newest secret survives the overlap: older ones end now, the current one at the overlap's end.
       await tx
         .createQueryBuilder()
