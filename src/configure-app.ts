@@ -13,6 +13,7 @@ import { mountBullBoard } from './common/ops/bull-board';
 import { mountSwagger } from './common/ops/swagger';
 import { createValidationPipe } from './common/validation/validation.pipe';
 import { Env } from './config/env';
+import { mountConsole } from './modules/console/console-static';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -79,5 +80,6 @@ export async function configureApp(app: NestFastifyApplication, env: Env): Promi
 
   mountSwagger(app);
   await mountBullBoard(app);
+  if (env.runsApi) await mountConsole(app);
   app.enableShutdownHooks();
 }

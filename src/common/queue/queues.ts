@@ -24,6 +24,13 @@ export const QUEUES = {
       attempt: 'delivery.attempt',
     },
   },
+  deadLetterRecoveries: {
+    name: 'dead-letter-recoveries',
+    jobs: {
+      /** Replays one bulk recover request's dead letters at the tenant's pace; job id = the request's id. */
+      run: 'recover.run',
+    },
+  },
   sendJobs: {
     name: 'send-jobs',
     jobs: {
@@ -61,6 +68,8 @@ export const JOB_OPTIONS: Record<string, JobOptions> = {
   // Both are re-added by the send-jobs scheduler from Postgres while work remains, so Redis keeps nothing.
   [QUEUES.sendJobs.jobs.start]: { attempts: 3, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: true },
   [QUEUES.sendJobs.jobs.run]: { attempts: 1, removeOnComplete: true, removeOnFail: true },
+  // Progress lives in the row, so a retried or re-added job resumes after the last replayed delivery.
+  [QUEUES.deadLetterRecoveries.jobs.run]: { attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: true },
 };
 
 /** Every repeatable job as `[queue, job, options]`. */

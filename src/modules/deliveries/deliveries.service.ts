@@ -23,6 +23,7 @@ export function toDeliveryResponse(d: WebhookDelivery, attempts?: WebhookDeliver
       attempts: attempts.map((a) => ({
         attempt_number: a.attemptNumber,
         request_signature: a.requestSignature,
+        request_headers: a.requestHeaders,
         response_status: a.responseStatus,
         response_headers: a.responseHeaders,
         response_body_snippet: a.responseBodySnippet,

@@ -1,14 +1,19 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { FastifyReply } from 'fastify';
 import { ApiKeyResolver } from '../../common/auth/credential-resolver';
+import { hasSessionCookie, sessionPrincipal } from '../../common/auth/session-cookie';
 import { AppError } from '../../common/errors/app-error';
 import { RedisService } from '../../common/redis/redis.module';
+import { AppConfig } from '../../config/app-config';
 import { DeliveryUpdates } from './delivery-updates';
 
 /** Seed 003: a stream lasts 60 s; the client reconnects for the next window. */
 export const STREAM_WINDOW_MS = 60_000;
 
-/** `GET /v1/echo/stream?key=`: SSE of the key's workspace's delivery updates, from Redis pub/sub. */
+/**
+ * `GET /v1/echo/stream?key=`: SSE of the key's workspace's delivery updates, from Redis pub/sub. The console
+ * calls it with its session cookie and `?csrf=` instead of a key.
+ */
 @Injectable()
 export class EchoStreamService implements OnApplicationShutdown {
   private readonly open = new Set<() => void>();
@@ -17,10 +22,13 @@ export class EchoStreamService implements OnApplicationShutdown {
     private readonly keys: ApiKeyResolver,
     private readonly redis: RedisService,
     private readonly updates: DeliveryUpdates,
+    private readonly config: AppConfig,
   ) {}
 
-  async stream(key: string | undefined, reply: FastifyReply): Promise<void> {
-    const principal = key ? await this.keys.resolve(key) : null;
+  async stream(credential: { key?: string; csrf?: string; cookie?: string }, reply: FastifyReply): Promise<void> {
+    const principal = !credential.key && hasSessionCookie(credential.cookie)
+      ? sessionPrincipal(this.config.encryptionKey, credential.cookie, credential.csrf).principal
+      : credential.key ? await this.keys.resolve(credential.key) : null;
     if (!principal?.tenantId) throw new AppError('unauthorized', 'A valid API key is required in ?key=', { reason: 'invalid_api_key' });
 
     const subscriber = this.redis.duplicate();

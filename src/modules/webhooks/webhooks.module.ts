@@ -34,6 +34,6 @@ const ENTITIES = [WebhookSubscription, WebhookEvent, WebhookDelivery, WebhookDel
   ],
   controllers: [SubscriptionsController, EventsController, TestPingController],
   providers: [SubscriptionsService, EventsService, EventFanOut, EngineEvents, DeliveryProducer, SubscriptionSecrets, TestPingService],
-  exports: [EngineEvents, EventFanOut, DeliveryProducer, SubscriptionSecrets, TypeOrmModule, BullModule, OutboundHttpModule],
+  exports: [EngineEvents, EventFanOut, DeliveryProducer, SubscriptionSecrets, SubscriptionsService, TypeOrmModule, BullModule, OutboundHttpModule],
 })
 export class WebhooksModule {}
