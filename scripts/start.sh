@@ -9,4 +9,5 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 [ -f .env ] || { cp .env.example .env; echo "wrote .env from .env.example (development defaults)"; }
 npx nest build
+npx vite build --config console/vite.config.ts --logLevel warn
 exec node dist/src/main.js

@@ -7,7 +7,8 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm install --no-audit --no-fund --prefer-offline
 fi
 echo "== lint"; npx eslint --max-warnings 0 .
-echo "== type-check"; npx tsc --noEmit -p tsconfig.json
+echo "== type-check"; npx tsc --noEmit -p tsconfig.json && npx tsc --noEmit -p console/tsconfig.json
 echo "== migration drift"; bash scripts/migration-drift.sh
 echo "== unit"; npx jest --config jest.config.js --selectProjects unit
+echo "== console build"; npx vite build --config console/vite.config.ts --logLevel warn
 echo "== e2e"; npx jest --config jest.config.js --selectProjects e2e --maxWorkers=2

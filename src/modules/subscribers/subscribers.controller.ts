@@ -13,6 +13,7 @@ import {
   MembersQueryDto,
   SubscriberResponse,
   SuppressionPage,
+  SuppressionsQueryDto,
 } from './subscribers.dto';
 import { SubscribersService } from './subscribers.service';
 import { SuppressionList } from './suppression-list.service';
@@ -63,7 +64,7 @@ export class SubscribersController {
   @Get('suppressions')
   @Authenticated({ role: 'viewer' })
   @ApiOkResponse({ type: SuppressionPage, description: 'Active suppressions, newest first' })
-  listSuppressions(@TenantId() tenantId: string, @Query() query: PageQueryDto): Promise<SuppressionPage> {
+  listSuppressions(@TenantId() tenantId: string, @Query() query: SuppressionsQueryDto): Promise<SuppressionPage> {
     return this.suppressions.list(tenantId, query);
   }
 

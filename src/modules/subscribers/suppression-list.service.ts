@@ -3,10 +3,10 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { AppError } from '../../common/errors/app-error';
-import { Page, PageQueryDto, paginate } from '../../common/pagination/cursor';
+import { Page, paginate } from '../../common/pagination/cursor';
 import { EngineEvents } from '../webhooks/engine-events';
 import { normalizeEmail, statusForSuppression, SuppressionReason } from './subscriber-status';
-import { SuppressionResponse } from './subscribers.dto';
+import { SuppressionResponse, SuppressionsQueryDto } from './subscribers.dto';
 import { Suppression } from './suppression.entity';
 
 /**
@@ -126,8 +126,9 @@ export class SuppressionList {
     if (!result.affected) throw AppError.notFound('Suppression');
   }
 
-  list(tenantId: string, query: PageQueryDto): Promise<Page<SuppressionResponse>> {
+  list(tenantId: string, query: SuppressionsQueryDto): Promise<Page<SuppressionResponse>> {
     const qb = this.suppressions.createQueryBuilder('s').where('s.tenant_id = :tenantId AND s.lifted_at IS NULL', { tenantId });
+    if (query.q) qb.andWhere(`s.email ILIKE :q ESCAPE '\\'`, { q: `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` });
     return paginate(qb, query, (s) => ({
       id: s.id,
       email: s.email,
