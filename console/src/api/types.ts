@@ -68,6 +68,7 @@ export interface TestPing {
   error_detail: string | null;
 }
 
+/** A send job; the progress counts come with GET /api/send-jobs/{id} only. */
 export interface SendJob {
   id: string;
   name: string | null;
@@ -105,5 +106,6 @@ export interface Fallbacks {
   '/v1/dead-letters': { get: Page<Delivery> };
   '/v1/dead-letters/{id}/replay': { post: Delivery };
   '/api/send-jobs': { get: Page<SendJob> };
+  '/api/send-jobs/{id}': { get: SendJob };
   '/api/send-jobs/{id}/cancel': { post: { id: string; status: string } };
 }

@@ -1,4 +1,4 @@
-import { useEffect } from 'preact/hooks';
+import { useEffect, useRef } from 'preact/hooks';
 import { api } from '../api/client';
 import type { SendJob } from '../api/types';
 import { canWrite } from '../session';
@@ -7,7 +7,21 @@ import { Alert, Status, Table, useAction, useLoad, when } from '../ui';
 const active = (j: SendJob) => j.status === 'pending' || j.status === 'running';
 
 export function Campaigns() {
-  const list = useLoad(() => api('get', '/api/send-jobs', { query: { limit: 50 } }), []);
+  // The list has no counts: each job's progress comes from its own route, fetched again only while it runs.
+  const settled = useRef(new Map<string, SendJob>());
+  const list = useLoad(async () => {
+    const page = await api('get', '/api/send-jobs', { query: { limit: 20 } });
+    const data = await Promise.all(
+      page.data.map(async (j) => {
+        const known = settled.current.get(j.id);
+        if (known && known.status === j.status) return known;
+        const full = await api('get', '/api/send-jobs/{id}', { params: { id: j.id } });
+        if (!active(full)) settled.current.set(j.id, full);
+        return full;
+      }),
+    );
+    return { ...page, data };
+  }, []);
   const action = useAction();
   const write = canWrite();
   // Live progress: poll while a campaign is still going.

@@ -1,11 +1,15 @@
 import fastifyStatic from '@fastify/static';
 import { Logger } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { existsSync } from 'node:fs';
+import { FastifyReply } from 'fastify';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+/** The repository root: three levels above this file in src/, four in dist/src/. */
+const ROOT = [join(__dirname, '..', '..', '..'), join(__dirname, '..', '..', '..', '..')].find((d) => existsSync(join(d, 'package.json'))) ?? process.cwd();
+
 /** Where `npm run build:console` (Vite) writes the console; served as static files at /console/. */
-export const CONSOLE_DIST = join(__dirname, '..', '..', '..', '..', 'dist-console');
+export const CONSOLE_DIST = join(ROOT, 'dist-console');
 
 /**
  * Strict CSP: scripts, styles, images and API calls only from the engine itself, no inline script or style, no
@@ -30,18 +34,17 @@ export async function mountConsole(app: NestFastifyApplication, root = CONSOLE_D
     new Logger('Console').warn(`No console build in ${root}: run npm run build:console`);
     return;
   }
-  await app.register(fastifyStatic, {
-    root,
-    prefix: '/console/',
-    decorateReply: false,
-    index: 'index.html',
-    setHeaders(res, path: string) {
-      res.header('Content-Security-Policy', CONSOLE_CSP);
-      res.header('X-Content-Type-Options', 'nosniff');
-      res.header('Referrer-Policy', 'no-referrer');
-      res.header('X-Frame-Options', 'DENY');
+  const headers = (reply: FastifyReply, path: string) =>
+    reply.headers({
+      'content-security-policy': CONSOLE_CSP,
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      'x-frame-options': 'DENY',
       // Hashed asset names never change; the page itself is revalidated so a deploy shows at once.
-      res.header('Cache-Control', path.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable');
-    },
-  });
+      'cache-control': path.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable',
+    });
+  await app.register(fastifyStatic, { root, prefix: '/console/', decorateReply: false, index: false, setHeaders: headers });
+  // The page itself at /console and /console/ (the static plugin leaves a directory index to its caller).
+  const page = readFileSync(join(root, 'index.html'));
+  app.getHttpAdapter().getInstance().get('/console', (_req, reply) => void headers(reply, 'index.html').type('text/html; charset=utf-8').send(page));
 }
