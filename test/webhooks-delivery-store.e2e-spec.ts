@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { DeliveryReconciler } from '../src/modules/deliveries/reconciler';
-import { DeliveryProducer, DueAttempt } from '../src/modules/webhooks/delivery.producer';
+import { DeliveryProducer, DueAttempt } from '../src/modules/deliveries/delivery.producer';
 import { AttemptRecord, DeliveryStore, SubscriptionEffect } from '../src/modules/deliveries/delivery-store';
 import { createTestApp, TestApp } from './support/app';
 import { createTenant } from './support/auth';

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, IsUUID } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination/cursor';
-import { DELIVERY_STATUSES, DeliveryStatus } from '../webhooks/entities/webhook-delivery.entity';
+import { DELIVERY_STATUSES, DeliveryStatus } from './entities/webhook-delivery.entity';
 
 export class ListDeliveriesQueryDto extends PageQueryDto {
   @ApiPropertyOptional()

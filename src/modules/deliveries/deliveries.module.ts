@@ -8,12 +8,14 @@ import { DeliveryUpdates } from './delivery-updates';
 import { EchoStreamController } from './echo-stream.controller';
 import { EchoStreamService } from './echo-stream.service';
 import { DeliveryReconciler } from './reconciler';
+import { TestPingController } from './test-ping.controller';
+import { TestPingService } from './test-ping.service';
 
 /** Delivery log, manual retry, the live stream and the reconciler; sending lives in DeliveriesWorkerModule. */
 @Module({
   imports: [WebhooksModule, TenantsModule, RedisModule],
-  controllers: [DeliveriesController, EchoStreamController],
-  providers: [DeliveriesService, DeliveryUpdates, EchoStreamService, DeliveryReconciler],
+  controllers: [DeliveriesController, EchoStreamController, TestPingController],
+  providers: [DeliveriesService, DeliveryUpdates, EchoStreamService, DeliveryReconciler, TestPingService],
   exports: [DeliveriesService, DeliveryUpdates, DeliveryReconciler, WebhooksModule, RedisModule],
 })
 export class DeliveriesModule {}

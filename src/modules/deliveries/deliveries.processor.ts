@@ -1,7 +1,7 @@
 import { Process, Processor } from '@nestjs/bull';
 import { Job } from 'bull';
 import { QUEUES } from '../../common/queue/queues';
-import { DeliveryAttemptJob } from '../webhooks/delivery.producer';
+import { DeliveryAttemptJob } from './delivery.producer';
 import { DeliveryAttemptRunner } from './delivery-attempt.runner';
 
 const { name, jobs } = QUEUES.deliveries;

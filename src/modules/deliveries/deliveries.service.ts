@@ -3,9 +3,9 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository, SelectQueryBuilder } from 'typeorm';
 import { AppError } from '../../common/errors/app-error';
 import { Page, PageQueryDto, paginate } from '../../common/pagination/cursor';
-import { DeliveryProducer } from '../webhooks/delivery.producer';
-import { WebhookDeliveryAttempt } from '../webhooks/entities/webhook-delivery-attempt.entity';
-import { WebhookDelivery } from '../webhooks/entities/webhook-delivery.entity';
+import { DeliveryProducer } from './delivery.producer';
+import { WebhookDeliveryAttempt } from './entities/webhook-delivery-attempt.entity';
+import { WebhookDelivery } from './entities/webhook-delivery.entity';
 import { DeliveryResponse, ListDeliveriesQueryDto } from './deliveries.dto';
 
 export function toDeliveryResponse(d: WebhookDelivery, attempts?: WebhookDeliveryAttempt[]): DeliveryResponse {

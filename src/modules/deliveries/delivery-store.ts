@@ -3,8 +3,8 @@ import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { Batcher } from '../../common/batching/batcher';
 import { AppConfig } from '../../config/app-config';
-import { WebhookDeliveryAttempt } from '../webhooks/entities/webhook-delivery-attempt.entity';
-import { WebhookDelivery } from '../webhooks/entities/webhook-delivery.entity';
+import { WebhookDeliveryAttempt } from './entities/webhook-delivery-attempt.entity';
+import { WebhookDelivery } from './entities/webhook-delivery.entity';
 import { WebhookEvent } from '../webhooks/entities/webhook-event.entity';
 import { WebhookSubscription } from '../webhooks/entities/webhook-subscription.entity';
 

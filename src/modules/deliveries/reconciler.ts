@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { DeliveryProducer } from '../webhooks/delivery.producer';
+import { DeliveryProducer } from './delivery.producer';
 
 /** How far ahead a pass looks: rows due before the next pass are added as delayed jobs. */
 export const RECONCILE_INTERVAL_MS = 15_000;

@@ -3,10 +3,10 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { AppError } from '../../common/errors/app-error';
 import { Page, paginate } from '../../common/pagination/cursor';
-import { WebhookDelivery } from './entities/webhook-delivery.entity';
+import { WebhookDelivery } from '../deliveries/entities/webhook-delivery.entity';
 import { WebhookEvent } from './entities/webhook-event.entity';
 import { EventFanOut, WrittenEvent } from './fan-out';
-import { CreateEventDto, DeliveriesSummary, EventResponse, ListEventsQueryDto } from './webhooks.dto';
+import { CreateEventDto, DeliveriesSummary, EventResponse, ListEventsQueryDto } from './dialects/relay/relay.dto';
 
 /** Largest serialized payload an event may carry. */
 export const MAX_EVENT_PAYLOAD_BYTES = 256 * 1024;

@@ -4,7 +4,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { Batcher } from '../../common/batching/batcher';
 import { WebhookEvent } from './entities/webhook-event.entity';
 import { matchesEventFilter } from './event-filter';
-import { DeliveryProducer } from './delivery.producer';
+import { DeliveryProducer } from '../deliveries/delivery.producer';
 
 export interface NewEvent {
   tenantId: string;

@@ -12,7 +12,7 @@ import {
   SubscriptionResponse,
   SubscriptionWithSecretResponse,
   UpdateSubscriptionDto,
-} from './webhooks.dto';
+} from './dialects/relay/relay.dto';
 
 export function toSubscriptionResponse(s: WebhookSubscription): SubscriptionResponse {
   return {

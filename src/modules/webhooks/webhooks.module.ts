@@ -4,20 +4,18 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { IdempotencyModule } from '../../common/idempotency/idempotency.module';
 import { OutboundHttpModule } from '../../common/outbound/safe-http';
 import { QUEUES } from '../../common/queue/queues';
-import { DeliveryProducer } from './delivery.producer';
+import { DeliveryProducer } from '../deliveries/delivery.producer';
 import { EngineEvents } from './engine-events';
-import { WebhookDeliveryAttempt } from './entities/webhook-delivery-attempt.entity';
-import { WebhookDelivery } from './entities/webhook-delivery.entity';
+import { WebhookDeliveryAttempt } from '../deliveries/entities/webhook-delivery-attempt.entity';
+import { WebhookDelivery } from '../deliveries/entities/webhook-delivery.entity';
 import { WebhookEvent } from './entities/webhook-event.entity';
 import { WebhookSubscription } from './entities/webhook-subscription.entity';
-import { EventsController } from './events.controller';
+import { EventsController } from './dialects/relay/events.controller';
 import { EventsService } from './events.service';
 import { EventFanOut } from './fan-out';
 import { SubscriptionSecrets } from './subscription-secrets';
-import { SubscriptionsController } from './subscriptions.controller';
+import { SubscriptionsController } from './dialects/relay/subscriptions.controller';
 import { SubscriptionsService } from './subscriptions.service';
-import { TestPingController } from './test-ping.controller';
-import { TestPingService } from './test-ping.service';
 
 const ENTITIES = [WebhookSubscription, WebhookEvent, WebhookDelivery, WebhookDeliveryAttempt];
 
@@ -32,8 +30,8 @@ const ENTITIES = [WebhookSubscription, WebhookEvent, WebhookDelivery, WebhookDel
     IdempotencyModule,
     OutboundHttpModule,
   ],
-  controllers: [SubscriptionsController, EventsController, TestPingController],
-  providers: [SubscriptionsService, EventsService, EventFanOut, EngineEvents, DeliveryProducer, SubscriptionSecrets, TestPingService],
+  controllers: [SubscriptionsController, EventsController],
+  providers: [SubscriptionsService, EventsService, EventFanOut, EngineEvents, DeliveryProducer, SubscriptionSecrets],
   exports: [EngineEvents, EventFanOut, DeliveryProducer, SubscriptionSecrets, SubscriptionsService, TypeOrmModule, BullModule, OutboundHttpModule],
 })
 export class WebhooksModule {}

@@ -4,7 +4,7 @@ import { Authenticated } from '../../common/auth/auth.decorators';
 import { ValidationStatus } from '../../common/errors/validation-status.decorator';
 import { RateLimit } from '../../common/rate-limit/rate-limit.guard';
 import { TestPingService } from './test-ping.service';
-import { TestWebhookDto, TestWebhookResponse } from './webhooks.dto';
+import { TestWebhookDto, TestWebhookResponse } from './test-ping.dto';
 
 @ApiTags('Events')
 @ValidationStatus(400)

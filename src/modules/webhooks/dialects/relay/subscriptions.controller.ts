@@ -1,17 +1,17 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { Authenticated, TenantId } from '../../common/auth/auth.decorators';
-import { ValidationStatus } from '../../common/errors/validation-status.decorator';
-import { ParseIdPipe } from '../../common/http/parse-id.pipe';
-import { Page } from '../../common/pagination/cursor';
-import { SubscriptionsService } from './subscriptions.service';
+import { Authenticated, TenantId } from '../../../../common/auth/auth.decorators';
+import { ValidationStatus } from '../../../../common/errors/validation-status.decorator';
+import { ParseIdPipe } from '../../../../common/http/parse-id.pipe';
+import { Page } from '../../../../common/pagination/cursor';
+import { SubscriptionsService } from '../../subscriptions.service';
 import {
   CreateSubscriptionDto,
   ListSubscriptionsQueryDto,
   SubscriptionResponse,
   SubscriptionWithSecretResponse,
   UpdateSubscriptionDto,
-} from './webhooks.dto';
+} from './relay.dto';
 
 /** Seed 003 subscriptions (endpoints). */
 @ApiTags('Subscriptions')

@@ -5,7 +5,7 @@ import { AppError } from '../../common/errors/app-error';
 import { SafeHttpClient } from '../../common/outbound/safe-http';
 import { deliveryHeaders } from './delivery-request';
 import { eventEnvelope, signDelivery } from './signing';
-import { TestWebhookDto, TestWebhookResponse } from './webhooks.dto';
+import { TestWebhookDto, TestWebhookResponse } from './test-ping.dto';
 
 /** `POST /v1/webhooks/test`: one signed sample event, sent synchronously through the safe client; nothing stored. */
 @Injectable()

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsObject, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { PageQueryDto } from '../../common/pagination/cursor';
-import { SUBSCRIPTION_STATES, SubscriptionState } from './entities/webhook-subscription.entity';
-import { EVENT_FILTER_PATTERN, EVENT_TYPE_PATTERN } from './event-filter';
+import { PageQueryDto } from '../../../../common/pagination/cursor';
+import { SUBSCRIPTION_STATES, SubscriptionState } from '../../entities/webhook-subscription.entity';
+import { EVENT_FILTER_PATTERN, EVENT_TYPE_PATTERN } from '../../event-filter';
 
 const FILTER_MESSAGE = 'must be "*", an event type, or a glob with "*" segments such as "order.*"';
 
@@ -60,24 +60,6 @@ export class ListEventsQueryDto extends PageQueryDto {
   created_after?: string;
 }
 
-export class TestWebhookDto {
-  @ApiProperty({ format: 'uri', description: 'HTTPS endpoint to probe' })
-  @IsString() @MaxLength(2048)
-  url!: string;
-
-  @ApiPropertyOptional({ description: 'Signing secret; generated and returned when omitted' })
-  @IsOptional() @IsString() @MaxLength(256)
-  secret?: string;
-
-  @ApiPropertyOptional({ default: 'test.ping' })
-  @IsOptional() @IsString() @Matches(EVENT_TYPE_PATTERN, { message: 'must match ^[a-z0-9._-]{1,128}$' })
-  event_type?: string;
-
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
-  @IsOptional() @IsObject()
-  payload?: Record<string, unknown>;
-}
-
 export class SubscriptionResponse {
   id!: string;
   name!: string | null;
@@ -110,15 +92,4 @@ export class EventResponse {
   source_ip!: string | null;
   created_at!: string;
   deliveries_summary!: DeliveriesSummary;
-}
-
-export class TestWebhookResponse {
-  ok!: boolean;
-  status!: number | null;
-  latency_ms!: number;
-  response_body_snippet!: string | null;
-  signature_sent!: string;
-  secret_used!: string;
-  error_code!: string | null;
-  error_detail!: string | null;
 }

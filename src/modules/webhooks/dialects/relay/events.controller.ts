@@ -1,13 +1,13 @@
 import { Body, Controller, Get, Headers, HttpCode, Ip, Param, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { Authenticated, TenantId } from '../../common/auth/auth.decorators';
-import { ValidationStatus } from '../../common/errors/validation-status.decorator';
-import { BodyLimit } from '../../common/http/body-limit';
-import { ParseIdPipe } from '../../common/http/parse-id.pipe';
-import { Idempotent } from '../../common/idempotency/idempotent.decorator';
-import { Page } from '../../common/pagination/cursor';
-import { EventsService, MAX_EVENT_PAYLOAD_BYTES } from './events.service';
-import { CreateEventDto, EventResponse, ListEventsQueryDto } from './webhooks.dto';
+import { Authenticated, TenantId } from '../../../../common/auth/auth.decorators';
+import { ValidationStatus } from '../../../../common/errors/validation-status.decorator';
+import { BodyLimit } from '../../../../common/http/body-limit';
+import { ParseIdPipe } from '../../../../common/http/parse-id.pipe';
+import { Idempotent } from '../../../../common/idempotency/idempotent.decorator';
+import { Page } from '../../../../common/pagination/cursor';
+import { EventsService, MAX_EVENT_PAYLOAD_BYTES } from '../../events.service';
+import { CreateEventDto, EventResponse, ListEventsQueryDto } from './relay.dto';
 
 /** Seed 003 events. */
 @ApiTags('Events')
