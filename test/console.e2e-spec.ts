@@ -127,6 +127,9 @@ describe('web console (browser)', () => {
     const timeline = await page.locator('.timeline').textContent();
     expect(timeline).toContain('Response status200');
     expect(timeline).toContain('ok'); // the receiver's body
+    await page.getByText('Request headers', { exact: false }).click();
+    const sent = receiver.on('/ok').at(-1)!.headers['webhook-signature'] as string;
+    await page.getByText(sent, { exact: true }).waitFor(); // the headers the attempt sent, as the receiver got them
     await shot('delivery');
   });
 

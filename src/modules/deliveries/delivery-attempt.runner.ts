@@ -110,7 +110,8 @@ export class DeliveryAttemptRunner {
     const timestamp = Math.floor(Date.now() / 1000);
     const signed = signDelivery(secrets, messageId, timestamp, body);
     const url = delivery.targetUrl ?? sub?.url ?? '';
-    const res = await this.http.post({ url, body, headers: deliveryHeaders(messageId, timestamp, signed, sub?.headers) });
+    const headers = deliveryHeaders(messageId, timestamp, signed, sub?.headers);
+    const res = await this.http.post({ url, body, headers });
 
     const schedule = delivery.retrySchedule ?? this.config.WEBHOOK_RETRY_SCHEDULE_SECONDS;
     const outcome = decideOutcome({ status: res.status, errorCode: res.errorCode, retryAfter: res.headers?.['retry-after'] }, attempt, schedule);
@@ -120,6 +121,7 @@ export class DeliveryAttemptRunner {
       subscriptionId: sub?.id ?? null,
       attempt: {
         requestSignature: signed.xWebhookSignature,
+        requestHeaders: headers,
         webhookSignature: signed.webhookSignature,
         url,
         responseStatus: res.status,

@@ -31,7 +31,7 @@ export type SubscriptionEffect = 'success' | 'dead' | 'gone' | null;
 export type AttemptColumns = Pick<
   WebhookDeliveryAttempt,
   | 'requestSignature' | 'webhookSignature' | 'url' | 'responseStatus' | 'responseHeaders' | 'responseBodySnippet'
-  | 'latencyMs' | 'errorCode' | 'errorDetail'
+  | 'latencyMs' | 'errorCode' | 'errorDetail' | 'requestHeaders'
 >;
 
 export interface AttemptRecord {
@@ -104,15 +104,15 @@ const RECORD = `
 WITH input AS (
   SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::text[], $5::text[], $6::text[], $7::int[], $8::text[], $9::text[],
                        $10::int[], $11::text[], $12::text[], $13::text[], $14::timestamptz[], $15::timestamptz[], $16::text[],
-                       $17::uuid[], $18::text[])
+                       $17::uuid[], $18::text[], $20::text[])
     AS u(id, delivery_id, attempt_number, request_signature, webhook_signature, url, response_status, response_headers,
          response_body_snippet, latency_ms, error_code, error_detail, status, next_attempt_at, completed_at, dead_reason,
-         subscription_id, effect)
+         subscription_id, effect, request_headers)
 ), inserted AS (
   INSERT INTO webhook_delivery_attempts (id, delivery_id, attempt_number, request_signature, webhook_signature, url,
-         response_status, response_headers, response_body_snippet, latency_ms, error_code, error_detail)
+         response_status, response_headers, response_body_snippet, latency_ms, error_code, error_detail, request_headers)
   SELECT id, delivery_id, attempt_number, request_signature, webhook_signature, url,
-         response_status, response_headers::jsonb, response_body_snippet, latency_ms, error_code, error_detail
+         response_status, response_headers::jsonb, response_body_snippet, latency_ms, error_code, error_detail, request_headers::jsonb
     FROM input
   ON CONFLICT (delivery_id, attempt_number) DO NOTHING
   RETURNING id
@@ -156,7 +156,7 @@ function recordParams(ids: string[], items: AttemptRecord[], disableAfter: numbe
     col((r) => r.attempt.latencyMs), col((r) => r.attempt.errorCode), col((r) => r.attempt.errorDetail),
     col((r) => r.settlement.status), col((r) => r.settlement.nextAttemptAt), col((r) => r.settlement.completedAt),
     col((r) => r.settlement.deadReason), col((r) => r.subscriptionId), col((r) => r.effect),
-    disableAfter,
+    disableAfter, col((r) => json(r.attempt.requestHeaders)),
   ];
 }
 
