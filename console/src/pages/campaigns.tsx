@@ -38,7 +38,7 @@ export function Campaigns() {
       <Table caption="Send jobs, newest first" head={['Campaign', 'Status', 'Sent / total', 'Unknown', 'Created', ...(write ? ['Actions'] : [])]}>
         {list.data?.data.map((j) => (
           <tr key={j.id}>
-            <td><strong>{j.name ?? j.subject}</strong><br />{j.subject}</td>
+            <td><strong>{j.name ?? j.subject}</strong>{j.name && j.name !== j.subject && <><br />{j.subject}</>}</td>
             <td><Status value={j.status} /></td>
             <td>
               <progress max={j.total || 1} value={j.sent ?? 0} aria-label={`Sent ${j.sent ?? 0} of ${j.total ?? 0}`} />{' '}
