@@ -273,7 +273,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["EchoStreamController_stream"];
+        /**
+         * Live delivery updates (server-sent events)
+         * @description One `event: delivery` frame per delivery state change of the workspace, its data the delivery as GET /v1/deliveries/{id} lists it. The stream closes after 60 s; EventSource reconnects.
+         */
+        get: operations["streamDeliveryUpdates"];
         put?: never;
         post?: never;
         delete?: never;
@@ -353,7 +357,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["SubscribersController_listSuppressions"];
+        /**
+         * The tenant's active suppressions
+         * @description Newest first, cursor-paged; `q` keeps the addresses that contain it (case-insensitive).
+         */
+        get: operations["listSuppressions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1136,7 +1144,7 @@ export interface operations {
             };
         };
     };
-    EchoStreamController_stream: {
+    streamDeliveryUpdates: {
         parameters: {
             query?: {
                 /** @description The console session's CSRF token, with its cookie */
@@ -1150,11 +1158,36 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The stream */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example event: delivery
+                     *     data: {"id":"019ad0b2-7e41-7c55-8f0e-2b6a9d3c4e11","status":"success","attempts_made":1}
+                     */
+                    "text/event-stream": string;
+                };
+            };
+            /** @description No valid key, or no valid console session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A console session without its csrf token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["ErrorResponse"];
+                };
             };
         };
     };
@@ -1261,7 +1294,7 @@ export interface operations {
             };
         };
     };
-    SubscribersController_listSuppressions: {
+    listSuppressions: {
         parameters: {
             query?: {
                 /** @description Opaque cursor from a previous page's next_cursor */
@@ -1285,8 +1318,25 @@ export interface operations {
                     "application/json": components["schemas"]["SuppressionPage"];
                 };
             };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Unknown id, or another tenant's */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Bad cursor, limit or q */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

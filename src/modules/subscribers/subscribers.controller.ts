@@ -1,5 +1,5 @@
 import { Controller, Delete, Get, HttpCode, Param, Query } from '@nestjs/common';
-import { ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { Authenticated, CurrentPrincipal, TenantId } from '../../common/auth/auth.decorators';
 import { Principal } from '../../common/auth/principal';
 import { ErrorResponse } from '../../common/errors/error-response.dto';
@@ -63,7 +63,14 @@ export class SubscribersController {
 
   @Get('suppressions')
   @Authenticated({ role: 'viewer' })
+  @ApiOperation({
+    operationId: 'listSuppressions',
+    summary: 'The tenant\'s active suppressions',
+    description: 'Newest first, cursor-paged; `q` keeps the addresses that contain it (case-insensitive).',
+  })
   @ApiOkResponse({ type: SuppressionPage, description: 'Active suppressions, newest first' })
+  @ApiUnauthorizedResponse({ type: ErrorResponse })
+  @ApiUnprocessableEntityResponse({ type: ErrorResponse, description: 'Bad cursor, limit or q' })
   listSuppressions(@TenantId() tenantId: string, @Query() query: SuppressionsQueryDto): Promise<SuppressionPage> {
     return this.suppressions.list(tenantId, query);
   }
