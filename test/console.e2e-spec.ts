@@ -233,13 +233,30 @@ describe('web console (browser)', () => {
 
   it('gives a viewer link a read-only console whose writes the engine refuses', async () => {
     const viewer = await launchBrowser({ width: 390, height: 844 }); // phone width
-    const p = await newPage(viewer.context);
+    try {
+      await viewerChecks(await newPage(viewer.context));
+    } finally {
+      await viewer.close();
+    }
+  });
+
+  async function viewerChecks(p: Page): Promise<void> {
     await p.goto(await mintLink('viewer'));
     await p.getByRole('heading', { name: 'Endpoints' }).waitFor();
     await p.getByText('Read-only (viewer)').waitFor();
     expect(await p.getByText('Add an endpoint').count()).toBe(0);
     expect(await p.getByRole('button', { name: 'Pause' }).count()).toBe(0);
     await shot('viewer-phone', p);
+
+    // Keyboard only: focus starts on the page heading; Shift+Tab walks back through the navigation; Enter follows
+    // a link and focus lands on the new page's heading.
+    const focused = async () => (await p.locator(':focus').textContent())?.trim();
+    await p.locator('h1:focus').waitFor();
+    for (let i = 0; i < 8 && (await focused()) !== 'Event log'; i++) await p.keyboard.press('Shift+Tab');
+    expect(await focused()).toBe('Event log');
+    await p.keyboard.press('Enter');
+    await p.getByRole('heading', { name: 'Event log' }).waitFor();
+    await p.locator('h1:focus').waitFor();
 
     // Even a hand-made request with the session's CSRF token is refused: the session is a viewer.
     const attempt = await p.evaluate(async () => {
@@ -252,8 +269,7 @@ describe('web console (browser)', () => {
       return { withCsrf: [withCsrf.status, await reason(withCsrf)], withoutCsrf: [withoutCsrf.status, await reason(withoutCsrf)] };
     });
     expect(attempt).toEqual({ withCsrf: [403, 'insufficient_role'], withoutCsrf: [403, 'csrf_failed'] });
-    await viewer.close();
-  });
+  }
 
   it('kept every page within its CSP', () => {
     expect(cspErrors).toEqual([]);
