@@ -67,7 +67,7 @@ export class AppModule {
             level: env.LOG_LEVEL,
             // fastify's genReqId stored the id on the raw request; pino-http reuses `req.id`
             customProps: () => ({ role: env.APP_ROLE }),
-            redact: ['req.headers.authorization', 'req.headers["x-signature"]', 'req.headers.cookie'],
+            redact: ['req.headers.authorization', 'req.headers["x-signature"]', 'req.headers.cookie', 'req.headers["x-csrf-token"]'],
           },
         }),
         TypeOrmModule.forRoot({ ...dataSourceOptions(env.DATABASE_URL), entities: [], autoLoadEntities: true }),

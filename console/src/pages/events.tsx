@@ -35,7 +35,7 @@ export function Events() {
         <button type="submit">Filter</button>
       </form>
       <Alert error={list.error} />
-      <Table caption="Events, newest first" head={['Type', 'Received', 'Deliveries', '']}>
+      <Table caption="Events, newest first" head={['Type', 'Received', 'Deliveries', 'Details']}>
         {list.data?.data.map((ev) => [
           <tr key={ev.id}>
             <td class="mono">{ev.type}</td>
