@@ -32,11 +32,9 @@ export class RecoverService {
 
   async create(tenantId: string, dto: RecoverDeadLettersDto): Promise<RecoveryResponse> {
     const window = recoverWindow(dto.since, dto.until, new Date());
-    if (!('since' in window && window.since instanceof Date)) {
-      throw new AppError('validation_failed', 'The request is invalid', { errors: window as Record<string, string[]> });
-    }
+    if (!window.ok) throw new AppError('validation_failed', 'The request is invalid', { errors: window.errors });
     if (dto.subscription_id) await this.subscriptions.get(tenantId, dto.subscription_id); // 404 when not the tenant's
-    const scope: Scope = { tenantId, subscriptionId: dto.subscription_id?.toLowerCase() ?? null, since: window.since, until: window.until as Date };
+    const scope: Scope = { tenantId, subscriptionId: dto.subscription_id?.toLowerCase() ?? null, since: window.since, until: window.until };
     const total = await this.deadLetters(scope).getCount();
     const dryRun = dto.dry_run ?? false;
     const row = await this.rows.insert({ ...scope, dryRun, total, status: dryRun || total === 0 ? 'completed' : 'queued', finishedAt: dryRun || total === 0 ? new Date() : null });
