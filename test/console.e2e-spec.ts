@@ -76,6 +76,11 @@ describe('web console (browser)', () => {
     expect(res.headers['content-security-policy']).not.toContain('unsafe-inline');
     expect(res.text).not.toMatch(/<script(?![^>]*\bsrc=)/); // no inline script
     expect(res.text).not.toMatch(/(src|href)="https?:/); // every asset from the engine
+    const script = /<script[^>]*src="([^"]+)"/.exec(res.text)![1];
+    const asset = await request(t.url).get(script);
+    expect([asset.status, asset.headers['content-security-policy']]).toEqual([200, res.headers['content-security-policy']]);
+    expect((await request(t.url).get('/console')).status).toBe(200);
+    expect((await request(t.url).get('/console/assets/nothing.js')).status).toBe(404);
   });
 
   it('opens a magic link and creates an endpoint with a one-time secret reveal', async () => {
