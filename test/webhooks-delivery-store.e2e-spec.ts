@@ -2,19 +2,20 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { DeliveryReconciler } from '../src/modules/deliveries/reconciler';
 import { DeliveryProducer, DueAttempt } from '../src/modules/deliveries/delivery.producer';
-import { AttemptRecord, DeliveryStore, SubscriptionEffect } from '../src/modules/deliveries/delivery-store';
+import { AttemptRecord, DeliveriesRepository } from '../src/modules/deliveries/deliveries.repository';
+import { SubscriptionEffect } from '../src/modules/webhooks/subscription-failures';
 import { createTestApp, TestApp } from './support/app';
 import { createTenant } from './support/auth';
 
 /** The group-committed record statement: one batch of attempts, several on the same subscription. */
 describe('the delivery worker\'s statements: batched record, keyset reconcile', () => {
   let t: TestApp;
-  let store: DeliveryStore;
+  let store: DeliveriesRepository;
   let tenantId: string;
 
   beforeAll(async () => {
     t = await createTestApp({ env: { WEBHOOK_DISABLE_AFTER_FAILURES: '3' } });
-    store = t.app.get(DeliveryStore);
+    store = t.app.get(DeliveriesRepository);
     tenantId = (await createTenant(t)).id;
   });
   afterAll(() => t?.close());
@@ -102,7 +103,7 @@ describe('the delivery worker\'s statements: batched record, keyset reconcile', 
     );
     const pages: DueAttempt[][] = [];
     const producer = { enqueueMany: async (attempts: DueAttempt[]) => void pages.push(attempts) } as unknown as DeliveryProducer;
-    const seen = await new DeliveryReconciler(t.app.get(DataSource), producer).run(new Date('2031-01-01T00:00:00.200Z'));
+    const seen = await new DeliveryReconciler(t.app.get(DeliveriesRepository), producer).run(new Date('2031-01-01T00:00:00.200Z'));
     expect(seen).toBe(2500);
     expect(pages.map((p) => p.length)).toEqual([2000, 500]);
     const all = pages.flat();

@@ -10,10 +10,8 @@ export class DeadLettersService {
   constructor(private readonly deliveries: DeliveriesService) {}
 
   list(tenantId: string, query: ListDeadLettersQueryDto): Promise<Page<DeliveryResponse>> {
-    const qb = this.deliveries.query(tenantId).andWhere(`d.status = 'dead'`);
-    if (query.subscription_id) qb.andWhere('d.subscription_id = :subId', { subId: query.subscription_id });
-    if (query.since) qb.andWhere('d.completed_at >= :since', { since: new Date(query.since) });
-    return this.deliveries.page(qb, query);
+    const filter = { subscriptionId: query.subscription_id, completedSince: query.since ? new Date(query.since) : undefined };
+    return this.deliveries.listDead(tenantId, filter, query);
   }
 
   async replay(tenantId: string, id: string): Promise<DeliveryResponse> {

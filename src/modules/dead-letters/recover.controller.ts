@@ -21,7 +21,7 @@ import { RecoverService } from './recover.service';
 @ApiTags('Dead Letters')
 @ValidationStatus(400)
 @ApiUnauthorizedResponse({ type: ErrorResponse })
-@ApiNotFoundResponse({ type: ErrorResponse, description: 'Unknown id or subscription, or another tenant\'s' })
+@ApiNotFoundResponse({ type: ErrorResponse, description: 'Unknown recover request, or another tenant\'s' })
 @Controller('v1/dead-letters/recover')
 export class RecoverController {
   constructor(private readonly recover: RecoverService) {}

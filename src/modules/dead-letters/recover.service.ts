@@ -5,7 +5,6 @@ import { RedisService } from '../../common/redis/redis.module';
 import { AppConfig } from '../../config/app-config';
 import { DeliveriesService } from '../deliveries/deliveries.service';
 import { TenantsService } from '../tenants/tenants.service';
-import { SubscriptionsService } from '../webhooks/subscriptions.service';
 import { DeadLetterRecovery } from './dead-letter-recovery.entity';
 import { recoverWindow } from './recover-window';
 import { RecoverDeadLettersDto, RecoveryResponse } from './recover.dto';
@@ -23,7 +22,6 @@ export class RecoverService {
   constructor(
     private readonly rows: RecoverRepository,
     private readonly deliveries: DeliveriesService,
-    private readonly subscriptions: SubscriptionsService,
     private readonly tenants: TenantsService,
     private readonly producer: RecoverProducer,
     private readonly redis: RedisService,
@@ -33,9 +31,8 @@ export class RecoverService {
   async create(tenantId: string, dto: RecoverDeadLettersDto): Promise<RecoveryResponse> {
     const window = recoverWindow(dto.since, dto.until, new Date());
     if (!window.ok) throw new AppError('validation_failed', 'The request is invalid', { errors: window.errors });
-    if (dto.subscription_id) await this.subscriptions.get(tenantId, dto.subscription_id); // 404 when not the tenant's
     const scope: Scope = { tenantId, subscriptionId: dto.subscription_id?.toLowerCase() ?? null, since: window.since, until: window.until };
-    const total = await this.deadLetters(scope).getCount();
+    const total = await this.deliveries.countDeadIn(tenantId, scope);
     const dryRun = dto.dry_run ?? false;
     const row = await this.rows.insert({ ...scope, dryRun, total, status: dryRun || total === 0 ? 'completed' : 'queued', finishedAt: dryRun || total === 0 ? new Date() : null });
     // If Redis is down the row stays queued and the next worker boot enqueues it.
@@ -57,7 +54,7 @@ export class RecoverService {
     const rate = await this.ratePerSecond(row.tenantId);
     let cursor = row.cursorId;
     for (;;) {
-      const batch = await this.nextBatch(row, cursor, rate);
+      const batch = await this.deliveries.nextDeadIn(row.tenantId, row, cursor, Math.min(rate, 500));
       if (!batch.length) break;
       const reservedAt = Date.now();
       const slots = await reserveSlots(this.redis, 'replay-rate', row.tenantId, rate, batch.length);
@@ -79,23 +76,6 @@ export class RecoverService {
   async ratePerSecond(tenantId: string): Promise<number> {
     const tenant = await this.tenants.require(tenantId);
     return tenant.settings.replay_rate_per_second ?? this.config.DEAD_LETTER_REPLAY_RATE_PER_SECOND;
-  }
-
-  /** The tenant's dead letters of the window, through the deliveries module's tenant-scoped query. */
-  private deadLetters(scope: Scope) {
-    const qb = this.deliveries
-      .query(scope.tenantId)
-      .andWhere(`d.status = 'dead'`)
-      .andWhere('d.completed_at >= :since AND d.completed_at <= :until', { since: scope.since, until: scope.until });
-    if (scope.subscriptionId) qb.andWhere('d.subscription_id = :subId', { subId: scope.subscriptionId });
-    return qb;
-  }
-
-  /** Next dead letters in id order (UUIDv7: creation order) after the cursor; ones already replayed are no longer dead. */
-  private nextBatch(scope: Scope, cursor: string | null, size: number) {
-    const qb = this.deadLetters(scope).orderBy('d.id', 'ASC').limit(Math.max(1, Math.min(size, 500)));
-    if (cursor) qb.andWhere('d.id > :cursor', { cursor });
-    return qb.getMany();
   }
 
   private toResponse(row: DeadLetterRecovery, rate: number): RecoveryResponse {

@@ -1,15 +1,16 @@
 import { Module } from '@nestjs/common';
 import { MetricsModule } from '../../common/metrics/metrics.module';
+import { OutboundHttpModule } from '../../common/outbound/safe-http';
+import { RedisModule } from '../../common/redis/redis.module';
 import { DeliveriesModule } from './deliveries.module';
 import { DeliveriesProcessor } from './deliveries.processor';
 import { DeliveryAttemptRunner } from './delivery-attempt.runner';
-import { DeliveryStore } from './delivery-store';
 import { InFlightLimiter } from './in-flight';
 import { ReconcilerScheduler } from './reconciler.scheduler';
 
 /** Loaded only when APP_ROLE runs workers: the delivery processor and the reconciler's schedule. */
 @Module({
-  imports: [DeliveriesModule, MetricsModule],
-  providers: [DeliveriesProcessor, DeliveryAttemptRunner, DeliveryStore, InFlightLimiter, ReconcilerScheduler],
+  imports: [DeliveriesModule, MetricsModule, OutboundHttpModule, RedisModule],
+  providers: [DeliveriesProcessor, DeliveryAttemptRunner, InFlightLimiter, ReconcilerScheduler],
 })
 export class DeliveriesWorkerModule {}

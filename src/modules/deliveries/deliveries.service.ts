@@ -1,12 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository, SelectQueryBuilder } from 'typeorm';
 import { AppError } from '../../common/errors/app-error';
-import { Page, PageQueryDto, paginate } from '../../common/pagination/cursor';
+import { Page, PageQueryDto } from '../../common/pagination/cursor';
 import { DeliveryProducer } from './delivery.producer';
 import { WebhookDeliveryAttempt } from './entities/webhook-delivery-attempt.entity';
 import { WebhookDelivery } from './entities/webhook-delivery.entity';
 import { DeliveryResponse, ListDeliveriesQueryDto } from './deliveries.dto';
+import { DeadWindow, DeliveriesRepository, DeliveryFilter } from './deliveries.repository';
+
+/** What dead letters may be filtered by. */
+export type DeadLetterFilter = Pick<DeliveryFilter, 'subscriptionId' | 'completedSince'>;
+
+function toResponsePage(page: Page<WebhookDelivery>): Page<DeliveryResponse> {
+  return { data: page.data.map((d) => toDeliveryResponse(d)), next_cursor: page.next_cursor };
+}
 
 export function toDeliveryResponse(d: WebhookDelivery, attempts?: WebhookDeliveryAttempt[]): DeliveryResponse {
   return {
@@ -39,35 +45,37 @@ export function toDeliveryResponse(d: WebhookDelivery, attempts?: WebhookDeliver
 @Injectable()
 export class DeliveriesService {
   constructor(
-    @InjectRepository(WebhookDelivery) private readonly deliveries: Repository<WebhookDelivery>,
-    @InjectRepository(WebhookDeliveryAttempt) private readonly attempts: Repository<WebhookDeliveryAttempt>,
+    private readonly repository: DeliveriesRepository,
     private readonly producer: DeliveryProducer,
   ) {}
 
-  /** A tenant-scoped query builder over deliveries, for this module and dead letters. */
-  query(tenantId: string): SelectQueryBuilder<WebhookDelivery> {
-    return this.deliveries.createQueryBuilder('d').where('d.tenant_id = :tenantId', { tenantId });
+  async list(tenantId: string, query: ListDeliveriesQueryDto): Promise<Page<DeliveryResponse>> {
+    const filter = { eventId: query.event_id, subscriptionId: query.subscription_id, status: query.status };
+    return toResponsePage(await this.repository.page(tenantId, filter, query));
   }
 
-  page(qb: SelectQueryBuilder<WebhookDelivery>, query: PageQueryDto): Promise<Page<DeliveryResponse>> {
-    return paginate(qb, query, (d) => toDeliveryResponse(d));
+  /** Dead deliveries, newest first; `completedSince` filters on when they became dead. */
+  async listDead(tenantId: string, filter: DeadLetterFilter, query: PageQueryDto): Promise<Page<DeliveryResponse>> {
+    return toResponsePage(await this.repository.page(tenantId, { ...filter, status: 'dead' }, query));
   }
 
-  list(tenantId: string, query: ListDeliveriesQueryDto): Promise<Page<DeliveryResponse>> {
-    const qb = this.query(tenantId);
-    if (query.event_id) qb.andWhere('d.event_id = :eventId', { eventId: query.event_id });
-    if (query.subscription_id) qb.andWhere('d.subscription_id = :subId', { subId: query.subscription_id });
-    if (query.status) qb.andWhere('d.status = :status', { status: query.status });
-    return this.page(qb, query);
+  /** How many dead letters a bulk recover window holds. */
+  countDeadIn(tenantId: string, window: DeadWindow): Promise<number> {
+    return this.repository.countDeadIn(tenantId, window);
+  }
+
+  /** The window's next dead letters after `afterId`, in creation order (a replayed one is no longer dead). */
+  nextDeadIn(tenantId: string, window: DeadWindow, afterId: string | null, limit: number): Promise<WebhookDelivery[]> {
+    return this.repository.nextDeadIn(tenantId, window, afterId, limit);
   }
 
   async get(tenantId: string, id: string): Promise<DeliveryResponse> {
     const delivery = await this.find(tenantId, id);
-    return toDeliveryResponse(delivery, await this.attempts.find({ where: { deliveryId: id }, order: { attemptNumber: 'ASC' } }));
+    return toDeliveryResponse(delivery, await this.repository.attemptsOf(id));
   }
 
   async find(tenantId: string, id: string): Promise<WebhookDelivery> {
-    const delivery = await this.deliveries.findOneBy({ id, tenantId });
+    const delivery = await this.repository.findOne(tenantId, id);
     if (!delivery) throw AppError.notFound('Delivery');
     return delivery;
   }
@@ -78,11 +86,7 @@ export class DeliveriesService {
   }
 
   async resend(delivery: WebhookDelivery): Promise<DeliveryResponse> {
-    const now = new Date();
-    await this.deliveries.update(
-      { id: delivery.id },
-      { status: 'pending', nextAttemptAt: now, completedAt: null, deadReason: null, finalStatusCode: null },
-    );
+    await this.repository.resetToPending(delivery.id, new Date());
     // If Redis is down the row is still pending and due: the reconciler sends it.
     await this.producer.enqueueNow(delivery.id, delivery.attemptsMade + 1).catch(() => undefined);
     return this.get(delivery.tenantId, delivery.id);

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { SecretBox } from '../../common/crypto/secrets';
 import { Metrics } from '../../common/metrics/metrics';
 import { OutboundResponse, SafeHttpClient } from '../../common/outbound/safe-http';
 import { AppConfig } from '../../config/app-config';
@@ -6,10 +7,13 @@ import { deliveryHeaders } from './delivery-request';
 import { DeliveryAttemptJob, DeliveryProducer } from './delivery.producer';
 import { WebhookDelivery } from './entities/webhook-delivery.entity';
 import { eventEnvelope, signDelivery } from './signing';
-import { SubscriptionSecrets } from '../webhooks/subscription-secrets';
+import { responseErrorCode } from './classify-response';
 import { DeliveryResponse } from './deliveries.dto';
 import { toDeliveryResponse } from './deliveries.service';
-import { DeliveryEvent, DeliverySettlement, DeliveryStore, LoadedDelivery, SubscriptionEffect } from './delivery-store';
+import { DeliveryEvent } from '../webhooks/delivery-event';
+import { SubscriptionEffect } from '../webhooks/subscription-failures';
+import { sealedSigningSecrets } from '../webhooks/subscription-target';
+import { DeliverySettlement, DeliveriesRepository, LoadedDelivery } from './deliveries.repository';
 import { DeliveryUpdates } from './delivery-updates';
 import { InFlightLimiter } from './in-flight';
 import { AttemptOutcome, decideOutcome } from './retry-policy';
@@ -47,25 +51,28 @@ type Settled = 'sent' | 'stale' | 'dead';
 /**
  * Performs one attempt of one delivery: sign, POST through the safe client, record the attempt, then settle the
  * row (success / retry scheduled / dead) and the subscription's failure count in one statement. Loading and
- * recording are group-committed with concurrent attempts (DeliveryStore).
+ * recording are group-committed with concurrent attempts (DeliveriesRepository).
  */
 @Injectable()
 export class DeliveryAttemptRunner {
   private readonly logger = new Logger(DeliveryAttemptRunner.name);
+  /** Opens subscription secrets and one-off deliveries' sealed secrets (sealed with APP_ENCRYPTION_KEY). */
+  private readonly box: SecretBox;
 
   constructor(
-    private readonly store: DeliveryStore,
-    private readonly secrets: SubscriptionSecrets,
+    private readonly repository: DeliveriesRepository,
     private readonly http: SafeHttpClient,
     private readonly producer: DeliveryProducer,
     private readonly inFlight: InFlightLimiter,
     private readonly updates: DeliveryUpdates,
     private readonly metrics: Metrics,
     @Inject(AppConfig) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.box = new SecretBox(config.encryptionKey);
+  }
 
   async run({ deliveryId, attempt }: DeliveryAttemptJob): Promise<Settled> {
-    const loaded = await this.store.load(deliveryId);
+    const loaded = await this.repository.load(deliveryId);
     // A job for an attempt already made (a re-add raced a settle) or a settled row does nothing.
     if (!loaded || !['pending', 'failed'].includes(loaded.delivery.status) || loaded.delivery.attemptsMade + 1 !== attempt) return 'stale';
     const { delivery, sub } = loaded;
@@ -77,7 +84,7 @@ export class DeliveryAttemptRunner {
 
     let secrets: string[];
     try {
-      secrets = sub ? this.secrets.signingSecrets(sub) : [this.secrets.open(delivery.sealedSecret ?? '')];
+      secrets = (sub ? sealedSigningSecrets(sub) : [delivery.sealedSecret ?? '']).map((sealed) => this.box.open(sealed));
     } catch (e) {
       // Sealed with another APP_ENCRYPTION_KEY (or corrupt): permanent until an operator fixes the key, so settle
       // visibly (replayable) rather than loop invisibly through Bull retries.
@@ -116,7 +123,7 @@ export class DeliveryAttemptRunner {
     const schedule = delivery.retrySchedule ?? this.config.WEBHOOK_RETRY_SCHEDULE_SECONDS;
     const outcome = decideOutcome({ status: res.status, errorCode: res.errorCode, retryAfter: res.headers?.['retry-after'] }, attempt, schedule);
     const state = settlement(attempt, res, outcome, new Date());
-    const recorded = await this.store.record({
+    const recorded = await this.repository.record({
       deliveryId: delivery.id,
       subscriptionId: sub?.id ?? null,
       attempt: {
@@ -128,7 +135,7 @@ export class DeliveryAttemptRunner {
         responseHeaders: res.headers,
         responseBodySnippet: res.body,
         latencyMs: res.latencyMs,
-        errorCode: res.errorCode ?? (outcome.kind === 'dead' && outcome.reason === 'redirect_refused' ? 'redirect_refused' : null),
+        errorCode: responseErrorCode(res),
         errorDetail: res.errorDetail,
       },
       settlement: state,
@@ -143,7 +150,7 @@ export class DeliveryAttemptRunner {
   /** Dead without an attempt (paused/disabled/deleted subscription, unreadable secret): replayable, not counted. */
   private async settleWithoutAttempt(delivery: WebhookDelivery, reason: string): Promise<void> {
     const completedAt = new Date();
-    await this.store.settleWithoutAttempt(delivery.id, reason, completedAt);
+    await this.repository.settleWithoutAttempt(delivery.id, reason, completedAt);
     Object.assign(delivery, { status: 'dead', deadReason: reason, nextAttemptAt: null, completedAt });
     this.recordMetric('dead');
     await this.updates.publish(delivery.tenantId, toDeliveryResponse(delivery));

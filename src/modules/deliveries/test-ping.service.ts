@@ -3,6 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { newWebhookSecret } from '../../common/crypto/secrets';
 import { AppError } from '../../common/errors/app-error';
 import { SafeHttpClient } from '../../common/outbound/safe-http';
+import { classifyResponse, responseErrorCode } from './classify-response';
 import { deliveryHeaders } from './delivery-request';
 import { eventEnvelope, signDelivery } from './signing';
 import { TestWebhookDto, TestWebhookResponse } from './test-ping.dto';
@@ -24,13 +25,13 @@ export class TestPingService {
     // A name that resolves to a refused address is as invalid as a literal one (the seed: 400).
     if (res.errorCode === 'ssrf_blocked') throw AppError.validation({ url: [res.errorDetail ?? 'refused by the SSRF guard'] });
     return {
-      ok: res.status !== null && res.status >= 200 && res.status < 300,
+      ok: classifyResponse(res).kind === 'ok',
       status: res.status,
       latency_ms: res.latencyMs,
       response_body_snippet: res.body,
       signature_sent: signatures.xWebhookSignature,
       secret_used: secret,
-      error_code: res.errorCode ?? (res.status !== null && res.status >= 300 && res.status < 400 ? 'redirect_refused' : null),
+      error_code: responseErrorCode(res),
       error_detail: res.errorDetail,
     };
   }

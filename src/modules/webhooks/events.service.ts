@@ -1,10 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import { AppError } from '../../common/errors/app-error';
-import { Page, paginate } from '../../common/pagination/cursor';
-import { WebhookDelivery } from '../deliveries/entities/webhook-delivery.entity';
-import { WebhookEvent } from './entities/webhook-event.entity';
+import { Page } from '../../common/pagination/cursor';
+import { DeliveriesRepository } from '../deliveries/deliveries.repository';
+import { EventsRepository } from './events.repository';
 import { EventFanOut, WrittenEvent } from './fan-out';
 import { CreateEventDto, DeliveriesSummary, EventResponse, ListEventsQueryDto } from './dialects/relay/relay.dto';
 
@@ -29,8 +27,8 @@ function toEventResponse(e: WrittenEvent['event'], summary: DeliveriesSummary = 
 @Injectable()
 export class EventsService {
   constructor(
-    @InjectRepository(WebhookEvent) private readonly events: Repository<WebhookEvent>,
-    @InjectRepository(WebhookDelivery) private readonly deliveries: Repository<WebhookDelivery>,
+    private readonly events: EventsRepository,
+    private readonly deliveries: DeliveriesRepository,
     private readonly fanOut: EventFanOut,
   ) {}
 
@@ -45,33 +43,15 @@ export class EventsService {
   }
 
   async list(tenantId: string, query: ListEventsQueryDto): Promise<Page<EventResponse>> {
-    const qb = this.events.createQueryBuilder('e').where('e.tenant_id = :tenantId', { tenantId });
-    if (query.type) qb.andWhere('e.type = :type', { type: query.type });
-    if (query.created_after) qb.andWhere('e.created_at > :after', { after: new Date(query.created_after) });
-    const page = await paginate(qb, query, (e) => e);
-    const summaries = await this.summaries(page.data.map((e) => e.id));
+    const filter = { type: query.type, createdAfter: query.created_after ? new Date(query.created_after) : undefined };
+    const page = await this.events.page(tenantId, filter, query);
+    const summaries = await this.deliveries.countsByEvent(page.data.map((e) => e.id));
     return { data: page.data.map((e) => toEventResponse(e, summaries.get(e.id))), next_cursor: page.next_cursor };
   }
 
   async get(tenantId: string, id: string): Promise<EventResponse> {
-    const event = await this.events.findOneBy({ id, tenantId });
+    const event = await this.events.findOne(tenantId, id);
     if (!event) throw AppError.notFound('Event');
-    return toEventResponse(event, (await this.summaries([id])).get(id));
-  }
-
-  /** succeeded = success, failed = dead (given up), pending = still to be delivered (incl. retrying). */
-  private async summaries(eventIds: string[]): Promise<Map<string, DeliveriesSummary>> {
-    if (!eventIds.length) return new Map();
-    const rows = await this.deliveries
-      .createQueryBuilder('d')
-      .select('d.event_id', 'event_id')
-      .addSelect('count(*)::int', 'total')
-      .addSelect(`count(*) FILTER (WHERE d.status = 'success')::int`, 'succeeded')
-      .addSelect(`count(*) FILTER (WHERE d.status = 'dead')::int`, 'failed')
-      .addSelect(`count(*) FILTER (WHERE d.status IN ('pending', 'failed'))::int`, 'pending')
-      .where('d.event_id IN (:...eventIds)', { eventIds })
-      .groupBy('d.event_id')
-      .getRawMany<DeliveriesSummary & { event_id: string }>();
-    return new Map(rows.map(({ event_id, ...s }) => [event_id, s]));
+    return toEventResponse(event, (await this.deliveries.countsByEvent([id])).get(id));
   }
 }

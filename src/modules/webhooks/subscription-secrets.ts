@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { newWebhookSecret, SecretBox } from '../../common/crypto/secrets';
 import { AppConfig } from '../../config/app-config';
-import { WebhookSubscription } from './entities/webhook-subscription.entity';
 
 /** How long the secret before a rotation keeps signing (DESIGN: 48 h grace window). */
 export const ROTATION_GRACE_MS = 48 * 60 * 60 * 1000;
@@ -27,14 +26,5 @@ export class SubscriptionSecrets {
 
   open(sealed: string): string {
     return this.box.open(sealed);
-  }
-
-  /** Secrets to sign with now, newest first: the current one, plus the previous one inside its grace window. */
-  signingSecrets(sub: Pick<WebhookSubscription, 'sealedSecret' | 'sealedPreviousSecret' | 'previousSecretExpiresAt'>, now = new Date()): string[] {
-    const secrets = [this.open(sub.sealedSecret)];
-    if (sub.sealedPreviousSecret && sub.previousSecretExpiresAt && sub.previousSecretExpiresAt > now) {
-      secrets.push(this.open(sub.sealedPreviousSecret));
-    }
-    return secrets;
   }
 }

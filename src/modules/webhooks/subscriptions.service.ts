@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import { AppError } from '../../common/errors/app-error';
 import { SafeHttpClient } from '../../common/outbound/safe-http';
-import { Page, paginate } from '../../common/pagination/cursor';
+import { Page } from '../../common/pagination/cursor';
 import { WebhookSubscription } from './entities/webhook-subscription.entity';
 import { ROTATION_GRACE_MS, SubscriptionSecrets } from './subscription-secrets';
+import { SubscriptionsRepository } from './subscriptions.repository';
 import {
   CreateSubscriptionDto,
   ListSubscriptionsQueryDto,
@@ -33,7 +32,7 @@ export function toSubscriptionResponse(s: WebhookSubscription): SubscriptionResp
 @Injectable()
 export class SubscriptionsService {
   constructor(
-    @InjectRepository(WebhookSubscription) private readonly repo: Repository<WebhookSubscription>,
+    private readonly repo: SubscriptionsRepository,
     private readonly secrets: SubscriptionSecrets,
     private readonly http: SafeHttpClient,
   ) {}
@@ -41,16 +40,13 @@ export class SubscriptionsService {
   async create(tenantId: string, dto: CreateSubscriptionDto): Promise<SubscriptionWithSecretResponse> {
     this.assertUrl(dto.url);
     const secret = this.secrets.generate();
-    const sub = await this.repo.save(
-      this.repo.create({ tenantId, name: dto.name ?? null, url: dto.url, eventFilter: dto.event_filter ?? '*', sealedSecret: secret.sealed }),
-    );
+    const sub = await this.repo.insert({ tenantId, name: dto.name ?? null, url: dto.url, eventFilter: dto.event_filter ?? '*', sealedSecret: secret.sealed });
     return { ...toSubscriptionResponse(sub), signing_secret: secret.plain };
   }
 
   async list(tenantId: string, query: ListSubscriptionsQueryDto): Promise<Page<SubscriptionResponse>> {
-    const qb = this.repo.createQueryBuilder('s').where('s.tenant_id = :tenantId', { tenantId });
-    if (query.state) qb.andWhere('s.state = :state', { state: query.state });
-    return paginate(qb, query, toSubscriptionResponse);
+    const page = await this.repo.page(tenantId, { state: query.state }, query);
+    return { data: page.data.map(toSubscriptionResponse), next_cursor: page.next_cursor };
   }
 
   async get(tenantId: string, id: string): Promise<SubscriptionResponse> {
@@ -69,7 +65,7 @@ export class SubscriptionsService {
   /** Deliveries are kept for audit (they reference the id without a foreign key). */
   async remove(tenantId: string, id: string): Promise<void> {
     const sub = await this.find(tenantId, id);
-    await this.repo.delete({ id: sub.id, tenantId });
+    await this.repo.delete(tenantId, sub.id);
   }
 
   async pause(tenantId: string, id: string): Promise<SubscriptionResponse> {
@@ -99,7 +95,7 @@ export class SubscriptionsService {
   }
 
   private async find(tenantId: string, id: string): Promise<WebhookSubscription> {
-    const sub = await this.repo.findOneBy({ id, tenantId });
+    const sub = await this.repo.findOne(tenantId, id);
     if (!sub) throw AppError.notFound('Subscription');
     return sub;
   }
