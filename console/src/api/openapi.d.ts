@@ -1086,7 +1086,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unknown id or subscription, or another tenant's */
+            /** @description Unknown recover request, or another tenant's */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1133,7 +1133,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unknown id or subscription, or another tenant's */
+            /** @description Unknown recover request, or another tenant's */
             404: {
                 headers: {
                     [name: string]: unknown;

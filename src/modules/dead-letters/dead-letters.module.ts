@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { IdempotencyModule } from '../../common/idempotency/idempotency.module';
 import { QUEUES } from '../../common/queue/queues';
+import { RedisModule } from '../../common/redis/redis.module';
 import { DeliveriesModule } from '../deliveries/deliveries.module';
 import { TenantsModule } from '../tenants/tenants.module';
 import { DeadLetterRecovery } from './dead-letter-recovery.entity';
@@ -18,6 +19,7 @@ import { RecoverService } from './recover.service';
     DeliveriesModule,
     TenantsModule,
     IdempotencyModule,
+    RedisModule,
     TypeOrmModule.forFeature([DeadLetterRecovery]),
     BullModule.registerQueue({ name: QUEUES.deadLetterRecoveries.name }),
   ],
