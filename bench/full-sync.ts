@@ -14,7 +14,7 @@ import { configureApp, createFastifyAdapter } from '../src/configure-app';
 import { loadEnv } from '../src/config/load-env';
 import { ensureDatabase, runMigrations } from '../src/database/prepare-database';
 import { SubscriberRow } from '../src/modules/subscribers/full-sync-rules';
-import { upsertSyncRows } from '../src/modules/subscribers/full-sync.sql';
+import { upsertSyncRows } from '../src/modules/subscribers/full-sync.repository';
 import { signMemberCenterRequest } from '../src/modules/subscribers/member-center-signature';
 import { CredentialsService } from '../src/modules/tenants/credentials.service';
 import { TenantsService } from '../src/modules/tenants/tenants.service';

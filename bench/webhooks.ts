@@ -58,7 +58,7 @@ function ask<T>(peer: Peer, msg: string): Promise<T> {
 }
 
 /**
- * Boots the real engine (src/main.ts) on a fresh database in the deployment shape DESIGN describes: an `api`
+ * Boots the real engine (src/main.ts) on a fresh database in the deployment shape the README describes: an `api`
  * process (which migrates) and a `worker` process, so ingest and delivery do not share one event loop and pool.
  */
 async function startEngine(dbUrl: string, port: number, prefix: string): Promise<ChildProcess[]> {

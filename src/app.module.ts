@@ -14,11 +14,12 @@ import { MetricsAccess } from './common/metrics/metrics-access';
 import { MetricsController } from './common/metrics/metrics.controller';
 import { QueueMetrics } from './common/metrics/queue-metrics';
 import { bullRootOptions } from './common/queue/bull-options';
-import { RepeatableJobs } from './common/queue/repeatable-jobs';
+import { PeriodicJobs } from './common/queue/periodic-jobs';
 import { WorkerCheck } from './common/queue/worker-check';
 import { RateLimitGuard } from './common/rate-limit/rate-limit.guard';
 import { TenantLimits } from './common/rate-limit/tenant-limits';
 import { RedisModule } from './common/redis/redis.module';
+import { PeriodicTasksModule } from './common/scheduling/periodic-tasks';
 import { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
 import { Env } from './config/env';
@@ -75,6 +76,7 @@ export class AppModule {
         PassportModule,
         DiscoveryModule,
         RedisModule,
+        PeriodicTasksModule,
         MetricsModule,
         HealthModule,
         ...DOMAIN_MODULES,
@@ -88,7 +90,7 @@ export class AppModule {
         TenantLimits,
         QueueMetrics,
         MetricsAccess,
-        ...(env.runsWorker ? [WorkerCheck, RepeatableJobs] : []),
+        ...(env.runsWorker ? [WorkerCheck, PeriodicJobs] : []),
         // Order matters: note the route's error dialect, authenticate, check size, count against the rate limit.
         { provide: APP_GUARD, useClass: ValidationStatusGuard },
         { provide: APP_GUARD, useClass: AuthGuard },

@@ -48,7 +48,7 @@ describe('problem responses', () => {
     expect(Object.keys(res.body.errors).sort()).toEqual(['count', 'name']);
   });
 
-  it('422 on admin routes too (seed dialect of /api)', async () => {
+  it('422 on admin routes too (the /api dialect)', async () => {
     const res = await request(t.url).post('/api/tenants').set('Authorization', `Bearer ${adminToken()}`).send({ name: 'x', slug: 'Not A Slug' });
     problem(res, 422, 'validation_failed');
     expect(res.body.errors.slug).toBeDefined();

@@ -438,7 +438,7 @@ describe('SES events (POST /webhooks/ses, GET /api/ses-events, GET /api/delivera
     });
   });
 
-  it('documents the route as the seed does: SesEvent body, sesSignature security', async () => {
+  it('documents the route: SesEvent body, sesSignature security', async () => {
     const doc = (await request(t.url).get('/docs-json').expect(200)).body;
     const op = doc.paths['/webhooks/ses'].post;
     expect(op.security).toEqual([{ sesSignature: [] }]);

@@ -2,12 +2,12 @@ import request from 'supertest';
 import { WebhookReceiver } from './peers/webhook-receiver';
 import { createTestApp, TestApp } from './support/app';
 import { createTenant } from './support/auth';
-import { apiKeyFor, expectSeedSchema } from './support/seed-003';
+import { apiKeyFor, expectRelaySchema } from './support/relay-contract';
 
 const PATHS = '#/paths';
-const problem = (body: unknown) => expectSeedSchema('Problem', body);
+const problem = (body: unknown) => expectRelaySchema('Problem', body);
 
-describe('seed 003 API: subscriptions, events, deliveries, dead letters, test ping', () => {
+describe('relay API (/v1): subscriptions, events, deliveries, dead letters, test ping', () => {
   let t: TestApp;
   let receiver: WebhookReceiver;
   let key: string;
@@ -33,23 +33,23 @@ describe('seed 003 API: subscriptions, events, deliveries, dead letters, test pi
   describe('subscriptions', () => {
     it('creates (secret once), gets, lists, patches, pauses, resumes, rotates and deletes', async () => {
       const created = await api().post('/v1/subscriptions', { name: 'orders', url: receiver.url('/crud'), event_filter: 'order.*' }).expect(201);
-      expectSeedSchema('SubscriptionWithSecret', created.body);
+      expectRelaySchema('SubscriptionWithSecret', created.body);
       expect(created.body).toMatchObject({ name: 'orders', event_filter: 'order.*', state: 'active', consecutive_failures: 0 });
       expect(created.body.signing_secret).toMatch(/^whsec_[A-Za-z0-9+/]{40,}={0,2}$/);
       const id = created.body.id as string;
 
       const got = await api().get(`/v1/subscriptions/${id}`).expect(200);
-      expectSeedSchema('Subscription', got.body);
+      expectRelaySchema('Subscription', got.body);
       expect(got.body.signing_secret).toBeUndefined();
       const row = await t.db.query('SELECT sealed_secret FROM webhook_subscriptions WHERE id = $1', [id]);
       expect(row.rows[0].sealed_secret).not.toContain(created.body.signing_secret.slice(6, 20)); // sealed at rest
 
       const patched = await api().patch(`/v1/subscriptions/${id}`, { name: 'renamed', event_filter: '*' }).expect(200);
-      expectSeedSchema('Subscription', patched.body);
+      expectRelaySchema('Subscription', patched.body);
       expect(patched.body).toMatchObject({ name: 'renamed', event_filter: '*' });
 
       const paused = await api().post(`/v1/subscriptions/${id}/pause`).expect(200);
-      expectSeedSchema('Subscription', paused.body);
+      expectRelaySchema('Subscription', paused.body);
       expect(paused.body.state).toBe('paused');
       expect(paused.body.paused_at).toEqual(expect.any(String));
       expect((await api().get('/v1/subscriptions?state=paused').expect(200)).body.data.map((s: { id: string }) => s.id)).toContain(id);
@@ -60,7 +60,7 @@ describe('seed 003 API: subscriptions, events, deliveries, dead letters, test pi
       expect(resumed.body).toMatchObject({ state: 'active', consecutive_failures: 0, paused_at: null });
 
       const rotated = await api().post(`/v1/subscriptions/${id}/rotate-secret`).expect(200);
-      expectSeedSchema('SubscriptionWithSecret', rotated.body);
+      expectRelaySchema('SubscriptionWithSecret', rotated.body);
       expect(rotated.body.signing_secret).not.toBe(created.body.signing_secret);
       expect(rotated.body.secret_rotated_at).toEqual(expect.any(String));
 
@@ -93,7 +93,7 @@ describe('seed 003 API: subscriptions, events, deliveries, dead letters, test pi
       let cursor: string | null = null;
       do {
         const res: request.Response = await api().get(`/v1/subscriptions?limit=3${cursor ? `&cursor=${cursor}` : ''}`, otherKey).expect(200);
-        expectSeedSchema('SubscriptionPage', res.body);
+        expectRelaySchema('SubscriptionPage', res.body);
         seen.push(...res.body.data.map((s: { id: string }) => s.id));
         cursor = res.body.next_cursor;
       } while (cursor);
@@ -130,7 +130,7 @@ describe('seed 003 API: subscriptions, events, deliveries, dead letters, test pi
 
     it('ingests (202), fans out to matching subscriptions only, and reports deliveries_summary', async () => {
       const res = await api().post('/v1/events', { type: 'order.created', payload: { order: 1 } }).set('X-Forwarded-For', '203.0.113.7').expect(202);
-      expectSeedSchema('Event', res.body);
+      expectRelaySchema('Event', res.body);
       expect(res.body).toMatchObject({ type: 'order.created', payload: { order: 1 }, idempotency_key: null, deliveries_summary: { total: 1, pending: 1 } });
       expect(res.body.source_ip).toEqual(expect.any(String));
       await receiver.waitFor('/events', 1);
@@ -139,7 +139,7 @@ describe('seed 003 API: subscriptions, events, deliveries, dead letters, test pi
       expect(unmatched.body.deliveries_summary.total).toBe(0);
 
       const got = await eventuallyGet(`/v1/events/${res.body.id}`, (b) => b.deliveries_summary.succeeded === 1);
-      expectSeedSchema('Event', got);
+      expectRelaySchema('Event', got);
       expect(got.deliveries_summary).toEqual({ total: 1, succeeded: 1, failed: 0, pending: 0 });
       problem((await api().get(`/v1/events/${res.body.id}`, otherKey).expect(404)).body);
     });
@@ -178,7 +178,7 @@ describe('seed 003 API: subscriptions, events, deliveries, dead letters, test pi
       let cursor: string | null = null;
       do {
         const res: request.Response = await api().get(`/v1/events?type=list.me&limit=2${cursor ? `&cursor=${cursor}` : ''}`).expect(200);
-        expectSeedSchema('EventPage', res.body);
+        expectRelaySchema('EventPage', res.body);
         seen.push(...res.body.data.map((e: { id: string }) => e.id));
         cursor = res.body.next_cursor;
       } while (cursor);
@@ -192,15 +192,15 @@ describe('seed 003 API: subscriptions, events, deliveries, dead letters, test pi
     it('lists and gets deliveries with attempts, filters them, and retries by hand', async () => {
       const ev = (await api().post('/v1/events', { type: 'order.shipped', payload: {} }).expect(202)).body;
       const list = await eventuallyGet(`/v1/deliveries?event_id=${ev.id}`, (b) => b.data[0]?.status === 'success');
-      expectSeedSchema('DeliveryPage', list);
+      expectRelaySchema('DeliveryPage', list);
       expect(list.data).toHaveLength(1);
       expect(list.data[0].attempts).toBeUndefined();
       const id = list.data[0].id as string;
       const one = await api().get(`/v1/deliveries/${id}`).expect(200);
-      expectSeedSchema('Delivery', one.body);
+      expectRelaySchema('Delivery', one.body);
       expect(one.body).toMatchObject({ event_id: ev.id, subscription_id: subId, status: 'success', attempts_made: 1, final_status_code: 200 });
       expect(one.body.attempts).toHaveLength(1);
-      expectSeedSchema('DeliveryAttempt', one.body.attempts[0]);
+      expectRelaySchema('DeliveryAttempt', one.body.attempts[0]);
 
       expect((await api().get(`/v1/deliveries?subscription_id=${subId}&status=success`).expect(200)).body.data.length).toBeGreaterThan(0);
       expect((await api().get(`/v1/deliveries?status=dead&event_id=${ev.id}`).expect(200)).body.data).toEqual([]);
@@ -208,7 +208,7 @@ describe('seed 003 API: subscriptions, events, deliveries, dead letters, test pi
       problem((await api().get(`/v1/deliveries/${id}`, otherKey).expect(404)).body);
 
       const retried = await api().post(`/v1/deliveries/${id}/retry`).expect(200);
-      expectSeedSchema('Delivery', retried.body);
+      expectRelaySchema('Delivery', retried.body);
       expect(retried.body.status).toBe('pending');
       const after = await eventuallyGet(`/v1/deliveries/${id}`, (b) => b.status === 'success' && b.attempts_made === 2);
       expect(after.attempts.map((a: { attempt_number: number }) => a.attempt_number)).toEqual([1, 2]);
@@ -220,13 +220,13 @@ describe('seed 003 API: subscriptions, events, deliveries, dead letters, test pi
       receiver.script('/gone-404', { status: 404 }, { status: 200 });
       await api().post('/v1/events', { type: 'dl.one', payload: {} }).expect(202);
       const dead = await eventuallyGet(`/v1/dead-letters?subscription_id=${deadSub}`, (b) => b.data.length === 1);
-      expectSeedSchema('DeliveryPage', dead);
+      expectRelaySchema('DeliveryPage', dead);
       expect(dead.data[0]).toMatchObject({ status: 'dead', final_status_code: 404 });
       expect((await api().get(`/v1/dead-letters?since=${new Date(Date.now() + 60_000).toISOString()}`).expect(200)).body.data).toEqual([]);
       expect((await api().get('/v1/dead-letters', otherKey).expect(200)).body.data).toEqual([]);
 
       const replayed = await api().post(`/v1/dead-letters/${dead.data[0].id}/replay`).expect(200);
-      expectSeedSchema('Delivery', replayed.body);
+      expectRelaySchema('Delivery', replayed.body);
       expect(replayed.body.status).toBe('pending');
       await eventuallyGet(`/v1/deliveries/${dead.data[0].id}`, (b) => b.status === 'success');
       problem((await api().post(`/v1/dead-letters/${dead.data[0].id}/replay`).expect(409)).body);
@@ -239,7 +239,7 @@ describe('seed 003 API: subscriptions, events, deliveries, dead letters, test pi
       const before = await t.db.query('SELECT (SELECT count(*) FROM webhook_events)::int AS e, (SELECT count(*) FROM webhook_deliveries)::int AS d');
       receiver.script('/ping', { status: 201, body: 'pong' });
       const res = await api().post('/v1/webhooks/test', { url: receiver.url('/ping'), payload: { a: 1 } }).expect(200);
-      expectSeedSchema(`${PATHS}/~1v1~1webhooks~1test/post/responses/200/content/application~1json/schema`, res.body);
+      expectRelaySchema(`${PATHS}/~1v1~1webhooks~1test/post/responses/200/content/application~1json/schema`, res.body);
       expect(res.body).toMatchObject({ ok: true, status: 201, response_body_snippet: 'pong', error_code: null });
       expect(res.body.secret_used).toMatch(/^whsec_/);
       const got = receiver.on('/ping')[0];

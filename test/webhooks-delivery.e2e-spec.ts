@@ -11,9 +11,9 @@ import { EngineEvents } from '../src/modules/webhooks/engine-events';
 import { eventually, WebhookReceiver } from './peers/webhook-receiver';
 import { createTestApp, TestApp } from './support/app';
 import { createTenant } from './support/auth';
-import { apiKeyFor, expectSeedSchema } from './support/seed-003';
+import { apiKeyFor, expectRelaySchema } from './support/relay-contract';
 
-/** The seed's `t=<unix>,v1=<hex>` check, written independently of the engine's signing code. */
+/** The relay API's `t=<unix>,v1=<hex>` check, written independently of the engine's signing code. */
 function verifyXSignature(header: string, body: string, secret: string): boolean {
   const parts = header.split(',');
   const t = parts.find((p) => p.startsWith('t='))?.slice(2);
@@ -63,7 +63,7 @@ describe('webhook delivery: signing, outcomes, retries, reconciler, live stream'
       const d = list.body.data[0];
       if (d?.status !== status) return null;
       const one = await get(`/v1/deliveries/${d.id}`).expect(200);
-      expectSeedSchema('Delivery', one.body);
+      expectRelaySchema('Delivery', one.body);
       return one.body;
     }, 20_000, `delivery of ${eventId} to be ${status}`);
   }
@@ -284,11 +284,11 @@ describe('webhook delivery: signing, outcomes, retries, reconciler, live stream'
       const frame = await eventually(async () => text.split('\n\n').find((f) => f.includes(eventId) && f.includes('"success"')), 20_000, 'a success update');
       expect(frame).toMatch(/^event: delivery\ndata: /m);
       const data = JSON.parse(frame.split('\n').find((l) => l.startsWith('data: '))!.slice(6));
-      expectSeedSchema('Delivery', data);
+      expectRelaySchema('Delivery', data);
       res.destroy();
 
       const denied = await request(apiOnly.url).get('/v1/echo/stream?key=whk_test_notarealkey0000000000000').expect(401);
-      expectSeedSchema('Problem', denied.body);
+      expectRelaySchema('Problem', denied.body);
     } finally {
       await apiOnly.close();
     }

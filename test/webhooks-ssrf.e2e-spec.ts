@@ -2,7 +2,7 @@ import request from 'supertest';
 import { eventually, WebhookReceiver } from './peers/webhook-receiver';
 import { createTestApp, TestApp } from './support/app';
 import { createTenant } from './support/auth';
-import { apiKeyFor, expectSeedSchema } from './support/seed-003';
+import { apiKeyFor, expectRelaySchema } from './support/relay-contract';
 
 /** With the allow-list off (production defaults), nothing non-global is reachable, whatever its spelling. */
 describe('SSRF guard with WEBHOOK_ALLOWED_CIDRS empty', () => {
@@ -38,9 +38,9 @@ describe('SSRF guard with WEBHOOK_ALLOWED_CIDRS empty', () => {
   it('refuses literal bad addresses at create and test ping (400)', async () => {
     for (const url of literals(receiver.port)) {
       const created = await post('/v1/subscriptions', { url }).expect(400);
-      expectSeedSchema('Problem', created.body);
+      expectRelaySchema('Problem', created.body);
       expect(created.body.errors.url).toEqual([expect.stringContaining('private')]);
-      expectSeedSchema('Problem', (await post('/v1/webhooks/test', { url }).expect(400)).body);
+      expectRelaySchema('Problem', (await post('/v1/webhooks/test', { url }).expect(400)).body);
     }
     expect(receiver.requests).toHaveLength(0);
   });
@@ -48,7 +48,7 @@ describe('SSRF guard with WEBHOOK_ALLOWED_CIDRS empty', () => {
   it('refuses a name that resolves to 127.0.0.1 at connect time: test ping 400, delivery dead with ssrf_blocked', async () => {
     const url = `http://localhost:${receiver.port}/named`;
     const ping = await post('/v1/webhooks/test', { url }).expect(400);
-    expectSeedSchema('Problem', ping.body);
+    expectRelaySchema('Problem', ping.body);
 
     const sub = (await post('/v1/subscriptions', { url, event_filter: 'ssrf.named' }).expect(201)).body;
     const event = (await post('/v1/events', { type: 'ssrf.named', payload: {} }).expect(202)).body;

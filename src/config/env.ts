@@ -29,7 +29,7 @@ const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && v
 
 /**
  * Every environment variable the service reads, validated once at boot.
- * Names are part of the public contract (DESIGN "Environment variables"); `.env.example` documents each one.
+ * Names are part of the public contract (README, "Configuration"); `.env.example` documents each one.
  */
 export class Env {
   // process

@@ -7,10 +7,10 @@ import { AppError } from '../errors/app-error';
 import { AUTH_METADATA, AuthRequirement } from './auth.decorators';
 import { API_KEY_PATTERN, ApiKeyResolver } from './credential-resolver';
 import { hasRole, Principal } from './principal';
+import { isUuid } from '../http/parse-id.pipe';
 import { CSRF_HEADER, hasSessionCookie, sessionPrincipal } from './session-cookie';
 
 const DEFAULT_REQUIREMENT: AuthRequirement = { kind: 'principal', role: 'viewer', apiKey: false };
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type AuthedRequest = FastifyRequest & { principal?: Principal; user?: Principal };
 
@@ -82,7 +82,7 @@ export class AuthGuard extends PassportGuard('jwt') {
   private actingTenant(principal: Principal, req: FastifyRequest): Principal {
     const header = req.headers['x-tenant-id'];
     if (typeof header !== 'string' || !principal.roles.includes('admin')) return principal;
-    if (!UUID.test(header)) throw new AppError('bad_request', 'X-Tenant-Id must be a UUID');
+    if (!isUuid(header)) throw new AppError('bad_request', 'X-Tenant-Id must be a UUID');
     return { ...principal, tenantId: header.toLowerCase() };
   }
 }

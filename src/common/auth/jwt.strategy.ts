@@ -4,8 +4,7 @@ import { ExtractJwt, SecretOrKeyProvider, Strategy } from 'passport-jwt';
 import { AppConfig } from '../../config/app-config';
 import { jwtKeyOptions } from './jwt-keys';
 import { Principal, Role, ROLES } from './principal';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../http/parse-id.pipe';
 
 export interface JwtClaims {
   sub?: string;
@@ -20,7 +19,7 @@ export function principalFromClaims(claims: JwtClaims): Principal | null {
   if (!Array.isArray(claims.roles) || claims.roles.length === 0) return null;
   if (!claims.roles.every((r) => (ROLES as readonly string[]).includes(r))) return null;
   const tenantId = claims.tenant_id ?? null;
-  if (tenantId !== null && (typeof tenantId !== 'string' || !UUID.test(tenantId))) return null;
+  if (tenantId !== null && !isUuid(tenantId)) return null;
   if (tenantId === null && !claims.roles.includes('admin')) return null;
   return {
     kind: claims.client_id ? 'oauth_client' : 'user',

@@ -2,7 +2,7 @@ import { AppError } from '../errors/app-error';
 import { hasRole, Principal } from './principal';
 
 /**
- * A body that names a tenant must name the caller's own (DESIGN: 403; seed 001 says 401, hence `status`).
+ * A body that names a tenant must name the caller's own (403; the jobs API answers 401, hence `status`).
  * Platform admins may name any tenant.
  */
 export function assertOwnTenant(principal: Principal, bodyTenantId: string | undefined, status: 401 | 403 = 403): void {

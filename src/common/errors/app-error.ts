@@ -30,7 +30,7 @@ export const ERROR_STATUS = {
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
-/** Field name → messages (DESIGN "Errors": `errors`). */
+/** Field name → messages (the problem body's `errors`). */
 export type FieldErrors = Record<string, string[]>;
 
 export interface AppErrorOptions {
@@ -38,7 +38,7 @@ export interface AppErrorOptions {
   reason?: string;
   errors?: FieldErrors;
   headers?: Record<string, string>;
-  /** Overrides the code's status where a seed says otherwise (seed 001: foreign tenant is 401). */
+  /** Overrides the code's status where a dialect says otherwise (the jobs API: a foreign tenant is 401). */
   status?: number;
 }
 

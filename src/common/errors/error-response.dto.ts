@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 
-/** Seed 000 `ErrorResponse`: the fields of the problem body that seed names (the filter writes more). */
+/** `ErrorResponse`: the problem-body fields the `/api` and `/webhooks` routes document (the filter writes more). */
 @ApiSchema({ name: 'ErrorResponse' })
 export class ErrorResponse {
   @ApiProperty({ example: 'unauthorized' }) error!: string;

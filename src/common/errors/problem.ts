@@ -15,7 +15,7 @@ export interface Problem {
   request_id: string;
 }
 
-/** The body that satisfies every seed's error schema at once (RFC 7807 + `error`/`message` + seed-002 `validations`). */
+/** The body that satisfies every dialect's error schema at once (RFC 7807 + `error`/`message` + FlexEngage `validations`). */
 export function buildProblem(p: {
   status: number;
   code: string;

@@ -5,8 +5,8 @@ export const VALIDATION_STATUS = 'validation_status';
 const REQUEST_KEY = Symbol('validationStatus');
 
 /**
- * The status a route family answers validation errors with: 422 for `/api/*`, `/webhooks/*` and seed 002,
- * 400 for `/jobs` and the seed-003 `/v1/*` routes. Declared on each controller.
+ * The status a route family answers validation errors with: 422 for `/api/*`, `/webhooks/*` and the
+ * FlexEngage dialect, 400 for `/jobs` and the relay `/v1/*` routes. Declared on each controller.
  */
 export const ValidationStatus = (status: 400 | 422) => SetMetadata(VALIDATION_STATUS, status);
 

@@ -5,7 +5,7 @@ export const camelCase = (s: string) => s.replace(/_([a-z0-9])/g, (_, c: string)
 export const snakeCase = (s: string) => s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
 
 /**
- * Seed 000 takes snake_case and camelCase keys. Returns the body with snake_case keys only; a field given both
+ * The `/api` send-jobs routes take snake_case and camelCase keys. Returns the body with snake_case keys only; a field given both
  * ways with different values is an error on the snake_case name.
  */
 export function toSnakeKeys(body: Record<string, unknown>): { value: Record<string, unknown>; errors: FieldErrors } {
@@ -22,7 +22,7 @@ export function toSnakeKeys(body: Record<string, unknown>): { value: Record<stri
   return { value, errors };
 }
 
-/** A response with every snake_case key also under its camelCase name (seed 000 requires both). */
+/** A response with every snake_case key also under its camelCase name (the `/api` send-jobs contract requires both). */
 export function withCamelKeys<T extends Record<string, unknown>>(obj: T): T & Record<string, unknown> {
   const out: Record<string, unknown> = { ...obj };
   for (const [k, v] of Object.entries(obj)) {

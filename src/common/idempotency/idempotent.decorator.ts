@@ -2,7 +2,7 @@ import { applyDecorators, SetMetadata, UseInterceptors } from '@nestjs/common';
 import { ApiHeader } from '@nestjs/swagger';
 import { IDEMPOTENCY_METADATA, IdempotencyInterceptor, IdempotencyOptions } from './idempotency.interceptor';
 
-/** The route honours `Idempotency-Key` (24 h); `required` makes a missing key a 400 (seed 001). */
+/** The route honours `Idempotency-Key` (24 h); `required` makes a missing key a 400 (the jobs API). */
 export function Idempotent(options: IdempotencyOptions = { required: false }) {
   return applyDecorators(
     SetMetadata(IDEMPOTENCY_METADATA, options),

@@ -3,7 +3,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { version } from '../../../package.json';
 import { SECURITY } from '../auth/auth.decorators';
 
-/** Security schemes of every seed, under the names the seeds use. */
+/** Security schemes of every API dialect, under the names their clients know. */
 export const SECURITY_SCHEMES = {
   ...SECURITY,
   webhookSignature: 'webhookSignature',

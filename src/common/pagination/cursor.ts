@@ -1,8 +1,10 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { applyDecorators, Type as ClassType } from '@nestjs/common';
+import { ApiExtraModels, ApiOkResponse, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { AppError } from '../errors/app-error';
+import { isUuid } from '../http/parse-id.pipe';
 
 export interface Page<T> {
   data: T[];
@@ -10,6 +12,23 @@ export interface Page<T> {
 }
 
 /** `cursor` + `limit` query parameters of every list route. */
+/** Documents a 200 answer that is a `Page` of `item` (Swagger cannot read the generic `Page<T>`). */
+export function ApiPageResponse(item: ClassType<unknown>) {
+  return applyDecorators(
+    ApiExtraModels(item),
+    ApiOkResponse({
+      schema: {
+        type: 'object',
+        required: ['data', 'next_cursor'],
+        properties: {
+          data: { type: 'array', items: { $ref: getSchemaPath(item) } },
+          next_cursor: { type: 'string', nullable: true, description: 'cursor of the next page; null on the last', example: null },
+        },
+      },
+    }),
+  );
+}
+
 export class PageQueryDto {
   @ApiPropertyOptional({ description: 'Opaque cursor from a previous page\'s next_cursor' })
   @IsOptional()
@@ -40,7 +59,7 @@ export function decodeCursor(cursor: string): CursorPosition {
   try {
     const [ts, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
     const createdAt = new Date(ts);
-    if (typeof id !== 'string' || !/^[0-9a-f-]{36}$/i.test(id) || Number.isNaN(createdAt.getTime())) throw new Error();
+    if (!isUuid(id) || Number.isNaN(createdAt.getTime())) throw new Error();
     return { createdAt, id };
   } catch {
     throw AppError.validation({ cursor: ['is not a valid cursor'] });

@@ -44,17 +44,21 @@ export const QUEUES = {
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES]['name'];
 
-/** A job that runs every `everyMs` (scheduled by the worker processes; Bull keeps one schedule across them). */
-const repeatable = (jobId: string, everyMs: number): JobOptions => ({
-  repeat: { every: everyMs },
-  jobId,
-  removeOnComplete: true,
-  removeOnFail: 100,
-});
+/**
+ * Housekeeping jobs added once per period by PeriodicJobs (common/scheduling's locked timer decides when; the
+ * queue runs them, so their runs and failures show in Bull Board and the queue metrics).
+ */
+export const PERIODIC_JOBS: readonly { queue: QueueName; job: string; everyMs: number }[] = [
+  { queue: QUEUES.maintenance.name, job: QUEUES.maintenance.jobs.purgeIdempotencyKeys, everyMs: 60 * 60 * 1000 },
+  { queue: QUEUES.subscribers.name, job: QUEUES.subscribers.jobs.abandonStaleSyncs, everyMs: 15 * 60 * 1000 },
+];
+
+/** Housekeeping job options: nothing to keep once done (the next period adds a fresh one). */
+const housekeeping: JobOptions = { removeOnComplete: true, removeOnFail: 100 };
 
 export const JOB_OPTIONS: Record<string, JobOptions> = {
-  [QUEUES.maintenance.jobs.purgeIdempotencyKeys]: repeatable(QUEUES.maintenance.jobs.purgeIdempotencyKeys, 60 * 60 * 1000),
-  [QUEUES.subscribers.jobs.abandonStaleSyncs]: repeatable(QUEUES.subscribers.jobs.abandonStaleSyncs, 15 * 60 * 1000),
+  [QUEUES.maintenance.jobs.purgeIdempotencyKeys]: housekeeping,
+  [QUEUES.subscribers.jobs.abandonStaleSyncs]: housekeeping,
   // Removed when done either way: Postgres keeps the record, and a failed job must not block the reconciler
   // from re-adding the same job id. Bull retries cover only deferrals (in-flight cap) and transient errors.
   [QUEUES.deliveries.jobs.attempt]: {
@@ -71,15 +75,6 @@ export const JOB_OPTIONS: Record<string, JobOptions> = {
   // Progress lives in the row, so a retried or re-added job resumes after the last replayed delivery.
   [QUEUES.deadLetterRecoveries.jobs.run]: { attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: true },
 };
-
-/** Every repeatable job as `[queue, job, options]`. */
-export function repeatableJobs(): [string, string, JobOptions][] {
-  return Object.values(QUEUES).flatMap((q) =>
-    Object.values(q.jobs)
-      .filter((job) => JOB_OPTIONS[job]?.repeat)
-      .map((job): [string, string, JobOptions] => [q.name, job, JOB_OPTIONS[job]]),
-  );
-}
 
 /** Job id of a delivery attempt: re-adding the same attempt (reconciler, retries) is a no-op while it exists. */
 export function deliveryAttemptJobId(deliveryId: string, attempt: number): string {

@@ -3,7 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { Authenticated, TenantId } from '../../common/auth/auth.decorators';
 import { ValidationStatus } from '../../common/errors/validation-status.decorator';
 import { ParseIdPipe } from '../../common/http/parse-id.pipe';
-import { Page } from '../../common/pagination/cursor';
+import { ApiPageResponse, Page } from '../../common/pagination/cursor';
 import { DeliveryResponse, ListDeadLettersQueryDto } from '../deliveries/deliveries.dto';
 import { DeadLettersService } from './dead-letters.service';
 
@@ -15,6 +15,7 @@ export class DeadLettersController {
 
   @Get()
   @Authenticated({ role: 'viewer', apiKey: true })
+  @ApiPageResponse(DeliveryResponse)
   list(@TenantId() tenantId: string, @Query() query: ListDeadLettersQueryDto): Promise<Page<DeliveryResponse>> {
     return this.deadLetters.list(tenantId, query);
   }

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { MetricsModule } from '../../common/metrics/metrics.module';
 import { OutboundHttpModule } from '../../common/outbound/safe-http';
 import { RedisModule } from '../../common/redis/redis.module';
+import { PeriodicTasksModule } from '../../common/scheduling/periodic-tasks';
 import { DeliveriesModule } from './deliveries.module';
 import { DeliveriesProcessor } from './deliveries.processor';
 import { DeliveryAttemptRunner } from './delivery-attempt.runner';
@@ -10,7 +11,7 @@ import { ReconcilerScheduler } from './reconciler.scheduler';
 
 /** Loaded only when APP_ROLE runs workers: the delivery processor and the reconciler's schedule. */
 @Module({
-  imports: [DeliveriesModule, MetricsModule, OutboundHttpModule, RedisModule],
+  imports: [DeliveriesModule, MetricsModule, OutboundHttpModule, RedisModule, PeriodicTasksModule],
   providers: [DeliveriesProcessor, DeliveryAttemptRunner, InFlightLimiter, ReconcilerScheduler],
 })
 export class DeliveriesWorkerModule {}

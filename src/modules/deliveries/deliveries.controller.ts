@@ -3,7 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { Authenticated, TenantId } from '../../common/auth/auth.decorators';
 import { ValidationStatus } from '../../common/errors/validation-status.decorator';
 import { ParseIdPipe } from '../../common/http/parse-id.pipe';
-import { Page } from '../../common/pagination/cursor';
+import { ApiPageResponse, Page } from '../../common/pagination/cursor';
 import { DeliveriesService } from './deliveries.service';
 import { DeliveryResponse, ListDeliveriesQueryDto } from './deliveries.dto';
 
@@ -15,6 +15,7 @@ export class DeliveriesController {
 
   @Get()
   @Authenticated({ role: 'viewer', apiKey: true })
+  @ApiPageResponse(DeliveryResponse)
   list(@TenantId() tenantId: string, @Query() query: ListDeliveriesQueryDto): Promise<Page<DeliveryResponse>> {
     return this.deliveries.list(tenantId, query);
   }

@@ -3,7 +3,7 @@ import { DeliverySignatures } from './signing';
 
 export const USER_AGENT = `SendEngine-Webhooks/${version} (+https://github.com/send-engine)`;
 
-/** Headers of every webhook request: Standard Webhooks, the seed's X-Webhook-Signature, and the engine's identity. */
+/** Headers of every webhook request: Standard Webhooks, the relay API's X-Webhook-Signature, and the engine's identity. */
 export function deliveryHeaders(messageId: string, timestamp: number, signatures: DeliverySignatures, extra: Record<string, string> = {}): Record<string, string> {
   return {
     ...extra,

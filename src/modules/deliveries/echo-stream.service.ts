@@ -7,7 +7,7 @@ import { RedisService } from '../../common/redis/redis.module';
 import { AppConfig } from '../../config/app-config';
 import { DeliveryUpdates } from './delivery-updates';
 
-/** Seed 003: a stream lasts 60 s; the client reconnects for the next window. */
+/** A stream lasts 60 s (docs/webhooks.md, "Live stream"); the client reconnects for the next window. */
 export const STREAM_WINDOW_MS = 60_000;
 
 /**

@@ -3,14 +3,14 @@ import { hmacSha256, webhookSecretKey } from '../../common/crypto/secrets';
 export interface DeliverySignatures {
   /** Standard Webhooks `webhook-signature`: `v1,<base64>` per secret, space-separated. */
   webhookSignature: string;
-  /** Seed 003 `X-Webhook-Signature`: `t=<unix>,v1=<hex>` (newest secret first when several are valid). */
+  /** The relay API's `X-Webhook-Signature`: `t=<unix>,v1=<hex>` (newest secret first when several are valid). */
   xWebhookSignature: string;
 }
 
 /**
  * Signs one request body with every currently valid secret (newest first). Both schemes use the same key (the
  * bytes of the base64 part of `whsec_…`) and the same timestamp: Standard Webhooks signs `id.timestamp.body`, the
- * seed's header signs `timestamp.body`.
+ * relay header signs `timestamp.body`.
  */
 export function signDelivery(secrets: string[], messageId: string, timestamp: number, body: string): DeliverySignatures {
   const keys = secrets.map(webhookSecretKey);
@@ -19,7 +19,7 @@ export function signDelivery(secrets: string[], messageId: string, timestamp: nu
   return { webhookSignature, xWebhookSignature };
 }
 
-/** The JSON a subscription receives: the seed's envelope. */
+/** The JSON a subscription receives: the standard envelope `{id, type, created_at, data}`. */
 export function eventEnvelope(event: { id: string; type: string; createdAt: Date; payload: Record<string, unknown> }): string {
   return JSON.stringify({ id: event.id, type: event.type, created_at: event.createdAt.toISOString(), data: event.payload });
 }

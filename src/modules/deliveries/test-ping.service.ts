@@ -22,7 +22,7 @@ export class TestPingService {
     const timestamp = Math.floor(Date.now() / 1000);
     const signatures = signDelivery([secret], event.id, timestamp, body);
     const res = await this.http.post({ url: dto.url, body, headers: deliveryHeaders(event.id, timestamp, signatures) });
-    // A name that resolves to a refused address is as invalid as a literal one (the seed: 400).
+    // A name that resolves to a refused address is as invalid as a literal one (400, like a literal one).
     if (res.errorCode === 'ssrf_blocked') throw AppError.validation({ url: [res.errorDetail ?? 'refused by the SSRF guard'] });
     return {
       ok: classifyResponse(res).kind === 'ok',

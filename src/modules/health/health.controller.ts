@@ -25,7 +25,7 @@ export class HealthController {
   }
 
   @Get('v1/healthz')
-  @Public('seed 003: liveness without auth')
+  @Public('liveness probe: load balancers call it without credentials')
   @ApiOkResponse({ schema: { type: 'object', required: ['status', 'version'], properties: { status: { type: 'string', enum: ['healthy'] }, version: { type: 'string' } } } })
   healthz(): { status: 'healthy'; version: string } {
     return { status: 'healthy', version: this.health.version };

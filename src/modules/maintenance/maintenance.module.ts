@@ -3,8 +3,8 @@ import { Module } from '@nestjs/common';
 import { IdempotencyModule } from '../../common/idempotency/idempotency.module';
 import { QUEUES } from '../../common/queue/queues';
 
+/** The housekeeping queue (its jobs are added once per period by PeriodicJobs; MaintenanceProcessor runs them). */
 @Module({
   imports: [BullModule.registerQueue({ name: QUEUES.maintenance.name }), IdempotencyModule],
-  exports: [BullModule],
 })
 export class MaintenanceModule {}

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { SendJobCounts } from './send-jobs.dto';
+import { listRecipientsSql, RECIPIENT_SKIP_REASON_SQL, recipientStateJoinsSql } from '../subscribers/sendable-members';
+import { SendJobCounts, SendJobMessageResponse } from './send-jobs.dto';
 
 /** A claimed recipient, ready to render and send. */
 export interface ClaimedMessage {
@@ -22,8 +23,6 @@ function updatedRows<T>(result: unknown): T[] {
 const UUID_V7 = `encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid()) placing
   substring(int8send((extract(epoch from clock_timestamp()) * 1000)::bigint) from 3) from 1 for 6), 52, 1), 53, 1), 'hex')::uuid`;
 
-const SUPPRESSED = `EXISTS (SELECT 1 FROM suppressions x WHERE x.tenant_id = $2 AND x.email = lower(s.email) AND x.lifted_at IS NULL)`;
-
 /**
  * The per-recipient message rows and the claims on them. Every state change is one conditional statement, so
  * concurrent workers, schedulers and API calls never need an application-level lock.
@@ -33,8 +32,9 @@ export class SendJobMessagesRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /**
-   * The list's active members, one row per lower-cased email, in one set-based INSERT … SELECT (100k rows
-   * in one statement, never a loop). Suppressed addresses are recorded as `skipped` so they are counted.
+   * The list's sendable members (Subscribers' rule, `sendable-members.ts`), one row per lower-cased email, in one
+   * set-based INSERT … SELECT (100k rows in one statement, never a loop). Suppressed addresses are recorded as
+   * `skipped` so they are counted.
    */
   async materialise(manager: EntityManager, sendJobId: string, tenantId: string, listId: string): Promise<number> {
     const rows = await manager.query(
@@ -42,11 +42,7 @@ export class SendJobMessagesRepository {
        SELECT ${UUID_V7}, $1, $2, r.subscriber_id, r.email,
               CASE WHEN r.suppressed THEN 'skipped' ELSE 'pending' END, CASE WHEN r.suppressed THEN 'suppressed' END
        FROM (
-         SELECT DISTINCT ON (lower(s.email)) s.id AS subscriber_id, lower(s.email) AS email, ${SUPPRESSED} AS suppressed
-         FROM list_memberships lm
-         JOIN subscribers s ON s.tenant_id = lm.tenant_id AND s.id = lm.subscriber_id
-         WHERE lm.tenant_id = $2 AND lm.list_id = $3 AND lm.status = 'active' AND s.status = 'active'
-         ORDER BY lower(s.email), s.id
+         ${listRecipientsSql('$2', '$3')}
        ) r
        ON CONFLICT (send_job_id, subscriber_id) DO NOTHING
        RETURNING 1`,
@@ -59,7 +55,7 @@ export class SendJobMessagesRepository {
    * Claims up to `limit` due messages of a running job for `workerId` with FOR UPDATE SKIP LOCKED, so two
    * workers never hold one message. The job row is read FOR SHARE: a cancel (an UPDATE of that row) waits for
    * in-progress claims and no claim succeeds after it. Members unsubscribed or suppressed since
-   * materialisation are settled as `skipped` in the same statement.
+   * materialisation (Subscribers' rule) are settled as `skipped` in the same statement.
    */
   async claim(
     sendJobId: string,
@@ -85,16 +81,10 @@ export class SendJobMessagesRepository {
          ORDER BY m.id LIMIT $4
          FOR UPDATE OF m SKIP LOCKED
        ), verdict AS (
-         -- Joins on unique keys (one row each), not EXISTS: the planner would hash the whole list per claim.
-         SELECT m.id, CASE
-           WHEN x.id IS NOT NULL THEN 'suppressed'
-           WHEN lm.status IS DISTINCT FROM 'active' OR s.status IS DISTINCT FROM 'active' THEN 'unsubscribed'
-         END AS skip, coalesce(s.preferences, '{}'::jsonb) AS preferences
+         SELECT m.id, ${RECIPIENT_SKIP_REASON_SQL} AS skip, coalesce(s.preferences, '{}'::jsonb) AS preferences
          FROM picked p
          JOIN send_job_messages m ON m.id = p.id
-         LEFT JOIN subscribers s ON s.tenant_id = $2 AND s.id = m.subscriber_id
-         LEFT JOIN list_memberships lm ON lm.tenant_id = $2 AND lm.list_id = $3 AND lm.subscriber_id = m.subscriber_id
-         LEFT JOIN suppressions x ON x.tenant_id = $2 AND x.email = m.email AND x.lifted_at IS NULL
+         ${recipientStateJoinsSql('$2', '$3', 'm.subscriber_id', 'm.email')}
        )
        UPDATE send_job_messages m
        SET status = CASE WHEN v.skip IS NULL THEN 'sending' ELSE 'skipped' END,
@@ -205,13 +195,45 @@ export class SendJobMessagesRepository {
     return updatedRows(result).length;
   }
 
+  /** The message an SES event names: our row id, else SES's message id; within the tagged tenant when known. */
+  async findByIdOrProviderId(
+    m: EntityManager,
+    messageId: string | null,
+    providerMessageId: string,
+    tenantId: string | null,
+  ): Promise<{ id: string; tenant_id: string; send_job_id: string } | null> {
+    const rows: { id: string; tenant_id: string; send_job_id: string }[] = await m.query(
+      `SELECT id, tenant_id, send_job_id FROM send_job_messages
+       WHERE (id = $1::uuid OR provider_message_id = $2) AND ($3::uuid IS NULL OR tenant_id = $3::uuid)
+       LIMIT 1`,
+      [messageId, providerMessageId, tenantId],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** A `sending`/`unknown` message the provider reports accepted becomes `sent`; settled ones never change. */
+  async resolveAccepted(m: EntityManager, id: string, providerMessageId: string, at: Date): Promise<void> {
+    await m.query(
+      `UPDATE send_job_messages
+       SET status = 'sent', provider_message_id = COALESCE(provider_message_id, $2), sent_at = COALESCE(sent_at, $3),
+           reason = CASE WHEN status = 'unknown' THEN 'resolved_by_ses_event' ELSE reason END
+       WHERE id = $1 AND status IN ('sending', 'unknown')`,
+      [id, providerMessageId, at],
+    );
+  }
+
+  /** A `sending`/`unknown` message the provider reports rejected becomes `failed` with `reason`. */
+  async resolveRejected(m: EntityManager, id: string, reason: string): Promise<void> {
+    await m.query(`UPDATE send_job_messages SET status = 'failed', reason = $2 WHERE id = $1 AND status IN ('sending', 'unknown')`, [id, reason]);
+  }
+
   /** Messages of a job in one status, by id (UUIDv7, so in creation order), keyset-paginated. */
-  async list(sendJobId: string, status: string, after: string | undefined, limit: number) {
+  async list(sendJobId: string, status: string, after: string | undefined, limit: number): Promise<SendJobMessageResponse[]> {
     return (await this.db.query(
       `SELECT id, subscriber_id, email, status, attempts, provider_message_id, reason, claimed_at, sent_at
        FROM send_job_messages WHERE send_job_id = $1 AND status = $2 AND ($3::uuid IS NULL OR id > $3::uuid)
        ORDER BY id LIMIT $4`,
       [sendJobId, status, after ?? null, limit],
-    )) as Record<string, unknown>[];
+    )) as SendJobMessageResponse[];
   }
 }

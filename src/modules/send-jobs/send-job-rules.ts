@@ -1,7 +1,7 @@
 import { FieldErrors } from '../../common/errors/app-error';
 import { CreateSendJobDto } from './send-jobs.dto';
 
-/** The cross-field rules of DESIGN "Send jobs" that decorators cannot express. Empty when valid. */
+/** The cross-field rules of a send job (docs/send-jobs.md, API) that decorators cannot express. Empty when valid. */
 export function sendJobRuleErrors(dto: CreateSendJobDto): FieldErrors {
   const errors: FieldErrors = {};
   const hasTemplate = !!dto.template && Object.keys(dto.template).length > 0;

@@ -17,7 +17,7 @@ export interface TrackingOptions {
   click?: boolean;
 }
 
-/** A campaign send to one list (seed 000 SendJob). Progress counts are derived from its message rows. */
+/** A campaign send to one list. Progress counts are derived from its message rows. */
 @Entity('send_jobs')
 @Index('ix_send_jobs_tenant_created', ['tenantId', 'createdAt', 'id'])
 @Index('ix_send_jobs_open', ['status'], { where: "status IN ('pending', 'running')" })
@@ -32,7 +32,7 @@ export class SendJob extends BaseEntity {
   @Column('uuid')
   listId!: string;
 
-  /** Seed field with no source of its own: the job's id unless the caller names a campaign. */
+  /** An API field with no source of its own: the job's id unless the caller names a campaign. */
   @Column('uuid')
   campaignId!: string;
 

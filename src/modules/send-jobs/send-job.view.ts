@@ -4,7 +4,7 @@ import { SendJobCounts, SendJobResponse } from './send-jobs.dto';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-/** Seed 000 SendJob in both spellings, plus progress counts and timing. */
+/** A send job in both key spellings, plus progress counts and timing. */
 export function sendJobView(job: SendJob, counts?: SendJobCounts): SendJobResponse {
   return withCamelKeys({
     id: job.id,

@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { MetricsModule } from '../../common/metrics/metrics.module';
 import { RedisModule } from '../../common/redis/redis.module';
-import { Tenant } from '../tenants/tenant.entity';
+import { PeriodicTasksModule } from '../../common/scheduling/periodic-tasks';
+import { TenantsModule } from '../tenants/tenants.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
 import { mailTransportProvider } from './mail/mail-transport.provider';
 import { SendJobLifecycle } from './sending/send-job-lifecycle';
@@ -15,7 +15,7 @@ import { SendJobsModule } from './send-jobs.module';
 
 /** The sending side: processors, scheduler, transport, rate limiter. Loaded only when APP_ROLE runs workers. */
 @Module({
-  imports: [SendJobsModule, WebhooksModule, RedisModule, MetricsModule, TypeOrmModule.forFeature([Tenant])],
+  imports: [SendJobsModule, WebhooksModule, RedisModule, PeriodicTasksModule, MetricsModule, TenantsModule],
   providers: [
     mailTransportProvider,
     SendRateLimiter,

@@ -10,6 +10,7 @@ import { SendJobMessagesRepository } from './send-job-messages.repository';
 import { SendJob } from './send-job.entity';
 import { SendJobsController } from './send-jobs.controller';
 import { SendJobsProducer } from './send-jobs.producer';
+import { SendJobsRepository } from './send-jobs.repository';
 import { SendJobsService } from './send-jobs.service';
 import { SendJobSentMessages, SentMessages } from './sent-messages';
 import { UnsubscribeController } from './unsubscribe/unsubscribe.controller';
@@ -27,10 +28,11 @@ import { UnsubscribeService } from './unsubscribe/unsubscribe.service';
   providers: [
     SendJobsService,
     SendJobsProducer,
+    SendJobsRepository,
     SendJobMessagesRepository,
     UnsubscribeService,
     { provide: SentMessages, useClass: SendJobSentMessages },
   ],
-  exports: [BullModule, TypeOrmModule, SendJobsProducer, SendJobMessagesRepository, SentMessages],
+  exports: [SendJobsProducer, SendJobsRepository, SendJobMessagesRepository, SentMessages],
 })
 export class SendJobsModule {}

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { Principal } from '../../common/auth/principal';
 import { assertOwnTenant } from '../../common/auth/tenant-scope';
 import { AppError } from '../../common/errors/app-error';
 import { Page, paginate } from '../../common/pagination/cursor';
+import { SubscribersService } from '../subscribers/subscribers.service';
 import { EngineEvents } from '../webhooks/engine-events';
 import { SendJob } from './send-job.entity';
 import { SendJobMessagesRepository } from './send-job-messages.repository';
@@ -16,10 +17,13 @@ import {
   CreateSendJobResponse,
   ListMessagesQueryDto,
   ListSendJobsQueryDto,
+  ResendUnknownResponse,
+  SendJobMessagePage,
   SendJobResponse,
   SendJobStatusResponse,
 } from './send-jobs.dto';
 import { SendJobsProducer } from './send-jobs.producer';
+import { SendJobsRepository } from './send-jobs.repository';
 
 /** How long a cancel waits for provider calls already in flight (claimed before it) to settle. */
 const CANCEL_DRAIN_MS = 10_000;
@@ -28,20 +32,21 @@ const CANCEL_DRAIN_MS = 10_000;
 @Injectable()
 export class SendJobsService {
   constructor(
-    @InjectRepository(SendJob) private readonly jobs: Repository<SendJob>,
+    private readonly jobs: SendJobsRepository,
     @InjectDataSource() private readonly db: DataSource,
     private readonly messages: SendJobMessagesRepository,
     private readonly producer: SendJobsProducer,
     private readonly events: EngineEvents,
+    private readonly subscribers: SubscribersService,
   ) {}
 
   async create(principal: Principal, tenantId: string, dto: CreateSendJobDto): Promise<CreateSendJobResponse> {
     assertOwnTenant(principal, dto.tenant_id);
     const errors = sendJobRuleErrors(dto);
-    if (!errors.list_id && !(await this.listExists(tenantId, dto.list_id))) errors.list_id = ['no such list in this tenant'];
+    if (!errors.list_id && !(await this.subscribers.listExists(tenantId, dto.list_id))) errors.list_id = ['no such list in this tenant'];
     if (Object.keys(errors).length) throw AppError.validation(errors);
     const id = uuidv7();
-    const job = this.jobs.create({
+    const job = await this.jobs.insert({
       id,
       tenantId,
       listId: dto.list_id.toLowerCase(),
@@ -58,7 +63,6 @@ export class SendJobsService {
       startAt: startTime(new Date(), dto),
       status: 'pending',
     });
-    await this.jobs.save(job);
     // Fast path only: the scheduler starts due jobs from Postgres even when this enqueue is lost.
     await this.producer.enqueueStart(id, job.startAt).catch(() => undefined);
     return { send_job_id: id, sendJobId: id, status: job.status };
@@ -70,13 +74,11 @@ export class SendJobsService {
   }
 
   list(tenantId: string, query: ListSendJobsQueryDto): Promise<Page<SendJobResponse>> {
-    const qb = this.jobs.createQueryBuilder('j').where('j.tenant_id = :tenantId', { tenantId });
-    if (query.status) qb.andWhere('j.status = :status', { status: query.status });
-    return paginate(qb, query, (j) => sendJobView(j));
+    return paginate(this.jobs.listQuery(tenantId, query.status), query, (j) => sendJobView(j));
   }
 
   /** Messages of the job in one status (e.g. `unknown`, to decide on resend-unknown). */
-  async listMessages(tenantId: string, id: string, query: ListMessagesQueryDto) {
+  async listMessages(tenantId: string, id: string, query: ListMessagesQueryDto): Promise<SendJobMessagePage> {
     await this.find(tenantId, id);
     const limit = query.limit ?? 25;
     const rows = await this.messages.list(id, query.status ?? 'unknown', query.after, limit + 1);
@@ -91,13 +93,9 @@ export class SendJobsService {
    */
   async cancel(tenantId: string, id: string): Promise<SendJobStatusResponse> {
     const changed = await this.db.transaction(async (manager) => {
-      const [rows] = (await manager.query(
-        `UPDATE send_jobs SET status = 'cancelled', completed_at = now(), updated_at = now()
-         WHERE id = $1 AND tenant_id = $2 AND status IN ('pending', 'running') RETURNING id`,
-        [id, tenantId],
-      )) as [unknown[], number];
-      if (rows.length) await this.events.publish({ tenantId, type: 'send_job.cancelled', data: { send_job_id: id } }, manager);
-      return rows.length > 0;
+      const cancelled = await this.jobs.cancel(manager, tenantId, id);
+      if (cancelled) await this.events.publish({ tenantId, type: 'send_job.cancelled', data: { send_job_id: id } }, manager);
+      return cancelled;
     });
     if (!changed) {
       const job = await this.find(tenantId, id);
@@ -110,15 +108,10 @@ export class SendJobsService {
   }
 
   /** Unknown messages go back to pending and the job runs again for them (the operator accepts the risk). */
-  async resendUnknown(tenantId: string, id: string): Promise<{ id: string; status: string; requeued: number }> {
+  async resendUnknown(tenantId: string, id: string): Promise<ResendUnknownResponse> {
     await this.find(tenantId, id);
     const requeued = await this.db.transaction(async (manager) => {
-      const [rows] = (await manager.query(
-        `UPDATE send_jobs SET status = 'running', completed_at = NULL, updated_at = now()
-         WHERE id = $1 AND tenant_id = $2 AND status IN ('running', 'completed') RETURNING id`,
-        [id, tenantId],
-      )) as [unknown[], number];
-      if (!rows.length) throw new AppError('conflict', 'Only a running or completed send job can resend unknown messages');
+      if (!(await this.jobs.reopen(manager, tenantId, id))) throw new AppError('conflict', 'Only a running or completed send job can resend unknown messages');
       return this.messages.requeueUnknown(manager, id);
     });
     await this.producer.enqueueRun(id).catch(() => undefined);
@@ -131,13 +124,8 @@ export class SendJobsService {
   }
 
   private async find(tenantId: string, id: string): Promise<SendJob> {
-    const job = await this.jobs.findOneBy({ id, tenantId });
+    const job = await this.jobs.findInTenant(tenantId, id);
     if (!job) throw AppError.notFound('Send job');
     return job;
-  }
-
-  private async listExists(tenantId: string, listId: string): Promise<boolean> {
-    const rows = (await this.db.query(`SELECT 1 FROM lists WHERE tenant_id = $1 AND id = $2`, [tenantId, listId.toLowerCase()])) as unknown[];
-    return rows.length > 0;
   }
 }

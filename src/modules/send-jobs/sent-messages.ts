@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { isUuid } from '../../common/http/parse-id.pipe';
+import { SendJobMessagesRepository } from './send-job-messages.repository';
 
 /** What an SES event says happened to a message. */
 export type MessageEventStatus = 'sent' | 'delivered' | 'bounced' | 'complained' | 'rejected' | 'opened' | 'clicked' | 'delayed' | 'failed';
@@ -46,32 +47,21 @@ const ACCEPTED: ReadonlySet<MessageEventStatus> = new Set(['sent', 'delivered', 
  */
 @Injectable()
 export class SendJobSentMessages extends SentMessages {
+  constructor(private readonly messages: SendJobMessagesRepository) {
+    super();
+  }
+
   async find(lookup: SentMessageLookup, manager: EntityManager): Promise<SentMessageRef | null> {
-    const rows: { id: string; tenant_id: string; send_job_id: string }[] = await manager.query(
-      `SELECT id, tenant_id, send_job_id FROM send_job_messages
-       WHERE (id = $1::uuid OR provider_message_id = $2) AND ($3::uuid IS NULL OR tenant_id = $3::uuid)
-       LIMIT 1`,
-      [isUuid(lookup.messageId) ? lookup.messageId : null, lookup.sesMessageId, lookup.tenantId],
-    );
-    const row = rows[0];
+    const messageId = isUuid(lookup.messageId) ? lookup.messageId : null;
+    const row = await this.messages.findByIdOrProviderId(manager, messageId, lookup.sesMessageId, lookup.tenantId);
     return row ? { tenantId: row.tenant_id, messageId: row.id, sendJobId: row.send_job_id } : null;
   }
 
   async markStatus(message: SentMessageRef, change: MessageStatusChange, manager: EntityManager): Promise<void> {
     if (ACCEPTED.has(change.status)) {
-      await manager.query(
-        `UPDATE send_job_messages
-         SET status = 'sent', provider_message_id = COALESCE(provider_message_id, $2), sent_at = COALESCE(sent_at, $3),
-             reason = CASE WHEN status = 'unknown' THEN 'resolved_by_ses_event' ELSE reason END
-         WHERE id = $1 AND status IN ('sending', 'unknown')`,
-        [message.messageId, change.sesMessageId, change.occurredAt],
-      );
+      await this.messages.resolveAccepted(manager, message.messageId, change.sesMessageId, change.occurredAt);
     } else {
-      await manager.query(
-        `UPDATE send_job_messages SET status = 'failed', reason = $2
-         WHERE id = $1 AND status IN ('sending', 'unknown')`,
-        [message.messageId, `ses_${change.status}`],
-      );
+      await this.messages.resolveRejected(manager, message.messageId, `ses_${change.status}`);
     }
   }
 }

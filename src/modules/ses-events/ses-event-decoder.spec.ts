@@ -80,7 +80,7 @@ describe('decodeSesEvent', () => {
 });
 
 describe('flatEventKind', () => {
-  it('maps the seed types', () => {
+  it('maps the flat event types', () => {
     expect(flatEventKind('hard_bounced')).toEqual({ type: 'bounce', bounceKind: 'hard' });
     expect(flatEventKind('soft_bounced')).toEqual({ type: 'bounce', bounceKind: 'soft' });
     expect(flatEventKind('bounce', 'hard')).toEqual({ type: 'bounce', bounceKind: 'hard' });

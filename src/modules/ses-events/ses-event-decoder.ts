@@ -161,7 +161,7 @@ export function decodeSesEvent(message: unknown): DecodedSesEvent[] {
   }));
 }
 
-/** The seed's flat `SesEvent.event_type` values. */
+/** The flat `SesEvent.event_type` values. */
 export const FLAT_EVENT_TYPES = ['bounce', 'hard_bounced', 'soft_bounced', 'complaint', 'suppression', 'delivery', 'open', 'click'] as const;
 export type FlatEventType = (typeof FLAT_EVENT_TYPES)[number];
 

@@ -5,9 +5,11 @@ import { sha256Hex } from '../../common/crypto/secrets';
 import { isUuid } from '../../common/http/parse-id.pipe';
 import { AppConfig } from '../../config/app-config';
 import { SuppressionList } from '../subscribers/suppression-list.service';
+import { TenantsService } from '../tenants/tenants.service';
 import { EngineEvents } from '../webhooks/engine-events';
 import { addressEffectOf, DecodedSesEvent, engineEventTypeOf, messageStatusOf, outcomeOf, SesEventOutcome, suppressionReasonOf } from './ses-event-decoder';
 import { SentMessageRef, SentMessages } from '../send-jobs/sent-messages';
+import { SesEventsRepository } from './ses-events.repository';
 
 /** A decoded event with where it came from; a flat event names its tenant itself. */
 export interface IncomingSesEvent extends DecodedSesEvent {
@@ -38,6 +40,8 @@ export class SesEventEffects {
     private readonly messages: SentMessages,
     private readonly suppressions: SuppressionList,
     private readonly engineEvents: EngineEvents,
+    private readonly events: SesEventsRepository,
+    private readonly tenants: TenantsService,
   ) {}
 
   /** True when the event was new (stored and applied), false for a repeat. */
@@ -51,9 +55,7 @@ export class SesEventEffects {
     const effect = tenantId ? addressEffectOf(event) : 'none';
 
     // Serialises events about one address so concurrent soft bounces cannot both miss the limit.
-    if (tenantId && event.email) {
-      await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`ses:${tenantId}:${event.email}`]);
-    }
+    if (tenantId && event.email) await this.events.lockAddress(manager, tenantId, event.email);
     const softLimitReached =
       tenantId !== null && effect === 'count_soft_bounce' && (await this.priorSoftBounces(tenantId, event, manager)) + 1 >= this.config.SOFT_BOUNCE_LIMIT;
     const suppresses = effect === 'suppress' || softLimitReached;
@@ -89,8 +91,7 @@ export class SesEventEffects {
   /** A tag names a tenant only if it exists: a stale or foreign id must not attach events to nothing. */
   private async existingTenant(tag: string | undefined, manager: EntityManager): Promise<string | null> {
     if (!isUuid(tag)) return null;
-    const rows: unknown[] = await manager.query(`SELECT 1 FROM tenants WHERE id = $1`, [tag.toLowerCase()]);
-    return rows.length ? tag.toLowerCase() : null;
+    return (await this.tenants.exists(tag.toLowerCase(), manager)) ? tag.toLowerCase() : null;
   }
 
   /**
@@ -100,12 +101,8 @@ export class SesEventEffects {
    */
   private async priorSoftBounces(tenantId: string, event: IncomingSesEvent, manager: EntityManager): Promise<number> {
     const window = this.config.SOFT_BOUNCE_WINDOW_DAYS * DAY_MS;
-    const [row] = (await manager.query(
-      `SELECT count(*)::int AS n FROM ses_events
-        WHERE tenant_id = $1 AND email = $2 AND type = 'bounce' AND bounce_kind = 'soft' AND occurred_at > $3 AND occurred_at < $4`,
-      [tenantId, event.email, new Date(event.occurredAt.getTime() - window), new Date(event.occurredAt.getTime() + window)],
-    )) as { n: number }[];
-    return row.n;
+    const at = event.occurredAt.getTime();
+    return this.events.countSoftBounces(manager, tenantId, event.email, new Date(at - window), new Date(at + window));
   }
 
   /** Inserts the event row; null when an identical event was stored before. */
@@ -116,29 +113,24 @@ export class SesEventEffects {
     outcome: SesEventOutcome,
     manager: EntityManager,
   ): Promise<string | null> {
-    const rows: { id: string }[] = await manager.query(
-      `INSERT INTO ses_events (id, tenant_id, source, type, bounce_kind, email, ses_message_id, message_id, send_job_id,
-                               message_matched, outcome, occurred_at, detail, sns_message_id, dedup_key)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-       ON CONFLICT (dedup_key) DO NOTHING RETURNING id`,
-      [
-        uuidv7(),
-        tenantId,
-        event.source,
-        event.type,
-        event.bounceKind,
-        event.email,
-        event.sesMessageId,
-        message?.messageId ?? event.tags.messageId ?? null,
-        message?.sendJobId ?? event.tags.sendJobId ?? null,
-        !!message,
-        outcome,
-        event.occurredAt,
-        JSON.stringify(event.detail),
-        event.snsMessageId,
-        dedupKeyOf(event, tenantId),
-      ],
-    );
-    return rows[0]?.id ?? null;
+    const id = uuidv7();
+    const inserted = await this.events.insert(manager, {
+      id,
+      tenantId,
+      source: event.source,
+      type: event.type,
+      bounceKind: event.bounceKind,
+      email: event.email,
+      sesMessageId: event.sesMessageId,
+      messageId: message?.messageId ?? event.tags.messageId ?? null,
+      sendJobId: message?.sendJobId ?? event.tags.sendJobId ?? null,
+      messageMatched: !!message,
+      outcome,
+      occurredAt: event.occurredAt,
+      detail: event.detail,
+      snsMessageId: event.snsMessageId,
+      dedupKey: dedupKeyOf(event, tenantId),
+    });
+    return inserted ? id : null;
   }
 }

@@ -20,7 +20,7 @@ export class SesEvent extends BaseEntity {
   @JoinColumn({ name: 'tenant_id', foreignKeyConstraintName: 'fk_ses_events_tenant' })
   tenant?: Tenant;
 
-  /** `sns` (verified Amazon SNS) or `flat` (the seed's HMAC-signed SesEvent). */
+  /** `sns` (verified Amazon SNS) or `flat` (the HMAC-signed flat SesEvent). */
   @Column('text')
   source!: 'sns' | 'flat';
 

@@ -11,7 +11,7 @@ import { SesEventsReportService } from './ses-events-report.service';
 import { SesEventsService } from './ses-events.service';
 import { SesInbound, SesInput, SesSignatureGuard } from './ses-inbound';
 
-/** Seed 000 `POST /webhooks/ses`: verified Amazon SNS messages and the flat HMAC-signed SesEvent. */
+/** `POST /webhooks/ses`: verified Amazon SNS messages and the flat HMAC-signed SesEvent. */
 @ApiTags('SES events')
 @ValidationStatus(422)
 @RateLimit(false)

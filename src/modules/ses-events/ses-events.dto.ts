@@ -3,7 +3,7 @@ import { IsEmail, IsIn, IsISO8601, IsOptional, IsString, IsUUID, MaxLength, MinL
 import { PageQueryDto } from '../../common/pagination/cursor';
 import { FLAT_EVENT_TYPES, FlatEventType, SES_EVENT_TYPES, SesEventType } from './ses-event-decoder';
 
-/** The seed's flat SesEvent, posted by internal relays with an HMAC signature. */
+/** The flat SesEvent, posted by internal relays with an HMAC signature. */
 @ApiSchema({ name: 'SesEvent' })
 export class SesEventDto {
   @ApiProperty({ enum: FLAT_EVENT_TYPES })

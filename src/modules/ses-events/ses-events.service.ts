@@ -6,9 +6,11 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AppError } from '../../common/errors/app-error';
 import { Metrics } from '../../common/metrics/metrics';
 import { toFieldErrors } from '../../common/validation/validation.pipe';
+import { TenantsService } from '../tenants/tenants.service';
 import { decodeSesEvent, DecodedSesEvent, flatEventKind, SesEventType } from './ses-event-decoder';
 import { IncomingSesEvent, SesEventEffects } from './ses-event-effects';
 import { SesEventDto, SesWebhookResponse } from './ses-events.dto';
+import { SesEventsRepository } from './ses-events.repository';
 import { SesInbound } from './ses-inbound';
 import { SnsMessage } from './sns-message';
 import { SnsSubscriptions } from './sns-subscriptions';
@@ -35,9 +37,10 @@ interface Received {
  */
 @Injectable()
 export class SesEventsService {
-
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly events: SesEventsRepository,
+    private readonly tenants: TenantsService,
     private readonly effects: SesEventEffects,
     private readonly subscriptions: SnsSubscriptions,
     private readonly metrics: Metrics,
@@ -52,16 +55,12 @@ export class SesEventsService {
   private receiveSns(message: SnsMessage): Promise<Received> {
     return this.db.transaction(async (manager): Promise<Received> => {
       // The receipt's primary key holds a concurrent twin until this transaction ends: one effect per MessageId.
-      const inserted: unknown[] = await manager.query(
-        `INSERT INTO sns_receipts (message_id, type, topic_arn) VALUES ($1, $2, $3) ON CONFLICT (message_id) DO NOTHING RETURNING message_id`,
-        [message.MessageId, message.Type, message.TopicArn],
-      );
-      if (inserted.length === 0) return { response: { status: 'ok', events: 0, duplicate: true }, applied: [] };
+      if (!(await this.events.claimReceipt(manager, message.MessageId, message.Type, message.TopicArn))) return { response: { status: 'ok', events: 0, duplicate: true }, applied: [] };
 
       if (message.Type === 'SubscriptionConfirmation') {
         // Inside the transaction: if the GET fails, the receipt rolls back and SNS's retry confirms again.
         await this.subscriptions.confirm(message.SubscribeURL as string);
-        await manager.query(`UPDATE sns_receipts SET confirmed_at = now() WHERE message_id = $1`, [message.MessageId]);
+        await this.events.markReceiptConfirmed(manager, message.MessageId);
         return { response: { status: 'ok', events: 0 }, applied: [] };
       }
       // UnsubscribeConfirmation: recorded, and deliberately never followed — visiting its SubscribeURL would resubscribe.
@@ -72,15 +71,14 @@ export class SesEventsService {
         decoded.map((e) => ({ ...e, source: 'sns' as const, snsMessageId: message.MessageId })),
         manager,
       );
-      await manager.query(`UPDATE sns_receipts SET event_count = $2 WHERE message_id = $1`, [message.MessageId, applied.length]);
+      await this.events.setReceiptEventCount(manager, message.MessageId, applied.length);
       return { response: { status: 'ok', events: applied.length }, applied };
     });
   }
 
   private async receiveFlat(body: unknown): Promise<Received> {
     const dto = await this.validFlatEvent(body);
-    const tenant: unknown[] = await this.db.query(`SELECT 1 FROM tenants WHERE id = $1`, [dto.tenant_id.toLowerCase()]);
-    if (tenant.length === 0) throw new AppError('forbidden', 'Unknown tenant', { reason: 'unknown_tenant' });
+    if (!(await this.tenants.exists(dto.tenant_id.toLowerCase()))) throw new AppError('forbidden', 'Unknown tenant', { reason: 'unknown_tenant' });
 
     const { type, bounceKind } = flatEventKind(dto.event_type, dto.bounce_type);
     const event: DecodedSesEvent = {

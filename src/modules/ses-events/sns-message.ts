@@ -37,7 +37,7 @@ const SIGNED_FIELDS: Record<SnsMessageType, readonly (keyof SnsMessage)[]> = {
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
- * Whether a request is in the SNS form rather than the seed's flat event: SNS names the type in a header and
+ * Whether a request is in the SNS form rather than the flat event: SNS names the type in a header and
  * the body carries `Type` and `Signature`; a flat SesEvent has neither.
  */
 export function isSnsShaped(body: unknown, messageTypeHeader: string | undefined): boolean {

@@ -1,5 +1,6 @@
 import { FieldErrors } from '../../common/errors/app-error';
 import { normalizeEmail, SUBSCRIBER_STATUSES, SubscriberStatus } from './subscriber-status';
+import { isUuid } from '../../common/http/parse-id.pipe';
 
 /** A subscriber of a full-sync batch, checked and normalised. */
 export interface SubscriberRow {
@@ -10,7 +11,6 @@ export interface SubscriberRow {
   preferences: Record<string, unknown> | null;
 }
 
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Deliberately simple (one @, a dot in the domain, no spaces): Member Center owns address validation. */
 export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const STATUSES = new Set<string>(SUBSCRIBER_STATUSES);
@@ -38,7 +38,7 @@ export function parseSubscriberRows(items: unknown[], field = 'subscribers'): { 
     if (!isPlainObject(item)) return fail(at, 'must be an object');
     const { id, email, status, preferences } = item;
     const before = reported;
-    if (typeof id !== 'string' || !UUID.test(id)) fail(`${at}.id`, 'id must be a UUID');
+    if (!isUuid(id)) fail(`${at}.id`, 'id must be a UUID');
     else if (seen.has(id.toLowerCase())) fail(`${at}.id`, 'id appears more than once in this batch');
     if (typeof email !== 'string' || email.length > 320 || !EMAIL.test(email.trim())) fail(`${at}.email`, 'email must be an email');
     if (typeof status !== 'string' || !STATUSES.has(status)) fail(`${at}.status`, `status must be one of: ${SUBSCRIBER_STATUSES.join(', ')}`);

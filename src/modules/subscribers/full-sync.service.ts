@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, EntityManager, Repository } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AppError, FieldErrors } from '../../common/errors/app-error';
 import { BatchHeader, batchContradictions, parseSubscriberRows, SubscriberRow } from './full-sync-rules';
 import { FullSync } from './full-sync.entity';
-import { upsertSyncRows } from './full-sync.sql';
+import { FullSyncRepository } from './full-sync.repository';
 import { assertTenantBound, MemberCenterCaller } from './member-center.guard';
 import { FullSyncBatchDto, FullSyncBatchResult } from './subscribers.dto';
+import { SubscribersRepository } from './subscribers.repository';
 import { SuppressionList } from './suppression-list.service';
 
 /** A batch's header, normalised. */
@@ -35,7 +35,8 @@ export class FullSyncService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly suppressions: SuppressionList,
-    @InjectRepository(FullSync) private readonly syncs: Repository<FullSync>,
+    private readonly syncs: FullSyncRepository,
+    private readonly subscribers: SubscribersRepository,
   ) {}
 
   async receiveBatch(caller: MemberCenterCaller, dto: FullSyncBatchDto): Promise<FullSyncBatchResult> {
@@ -70,29 +71,17 @@ export class FullSyncService {
   }
 
   private async applyBatch(m: EntityManager, batch: IncomingBatch, rows: SubscriberRow[]): Promise<FullSyncBatchResult> {
-    const received: unknown[] = await m.query(
-      `INSERT INTO full_sync_batches (sync_id, batch_no, subscriber_count, occurred_at) VALUES ($1, $2, $3, $4)
-       ON CONFLICT DO NOTHING RETURNING batch_no`,
-      [batch.syncId, batch.batchNo, rows.length, batch.occurredAt],
-    );
-    if (received.length === 0) {
+    if (!(await this.syncs.recordBatch(m, batch.syncId, batch.batchNo, rows.length, batch.occurredAt))) {
       throw new AppError('duplicate_batch', `Batch ${batch.batchNo} of sync ${batch.syncId} was already received`, {
         reason: 'duplicate_batch',
       });
     }
-    const suppressed = await upsertSyncRows((sql, params) => m.query(sql, params), { ...batch, rows });
+    const suppressed = await this.syncs.upsertRows(m, { ...batch, rows });
     await this.suppressions.markSuppressed(m, batch.tenantId, suppressed, 'member_center', 'member_center');
 
-    const [progress]: [{ batches_received: number; batch_total: number; occurred_at: Date }[], number] = await m.query(
-      `UPDATE full_syncs SET batches_received = batches_received + 1, subscribers_received = subscribers_received + $2,
-         occurred_at = LEAST(occurred_at, $3)
-       WHERE id = $1 AND status = 'receiving' RETURNING batches_received, batch_total, occurred_at`,
-      [batch.syncId, rows.length, batch.occurredAt],
-    );
-    if (progress.length === 0) {
-      throw new AppError('conflict', 'This sync is no longer receiving batches', { reason: 'sync_closed' });
-    }
-    const { batches_received, batch_total, occurred_at } = progress[0];
+    const progress = await this.syncs.countBatch(m, batch.syncId, rows.length, batch.occurredAt);
+    if (!progress) throw new AppError('conflict', 'This sync is no longer receiving batches', { reason: 'sync_closed' });
+    const { batches_received, batch_total, occurred_at } = progress;
     const result: FullSyncBatchResult = {
       sync_id: batch.syncId,
       batch_no: batch.batchNo,
@@ -107,31 +96,20 @@ export class FullSyncService {
 
   /** Creates the sync (and its list) on its first batch, committed on its own so parallel batches never wait for it. */
   private async openSync(b: IncomingBatch): Promise<FullSync> {
-    await this.dataSource.query('INSERT INTO lists (tenant_id, id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [b.tenantId, b.listId]);
-    await this.dataSource.query(
-      `INSERT INTO full_syncs (id, tenant_id, list_id, batch_total, occurred_at) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT DO NOTHING`,
-      [b.syncId, b.tenantId, b.listId, b.batchTotal, b.occurredAt],
-    );
-    return this.syncs.findOneByOrFail({ id: b.syncId });
+    await this.subscribers.ensureList(b.tenantId, b.listId);
+    return this.syncs.open(b);
   }
 
   /** The worker's sweep: every sync incomplete for 24 h is abandoned (it removes nobody). */
   async abandonStale(): Promise<number> {
-    const result = await this.syncs
-      .createQueryBuilder()
-      .update()
-      .set({ status: 'abandoned', abandonedAt: () => 'now()' })
-      .where(`status = 'receiving' AND created_at < :cutoff`, { cutoff: new Date(Date.now() - SYNC_ABANDON_AFTER_MS) })
-      .execute();
-    return result.affected ?? 0;
+    return this.syncs.abandonCreatedBefore(new Date(Date.now() - SYNC_ABANDON_AFTER_MS));
   }
 
   /** Marks a sync abandoned once it has been incomplete for 24 h; true when it is (now or before) abandoned. */
   async abandonIfExpired(sync: FullSync): Promise<boolean> {
     if (sync.status === 'abandoned') return true;
     if (sync.status !== 'receiving' || Date.now() - sync.createdAt.getTime() < SYNC_ABANDON_AFTER_MS) return false;
-    await this.syncs.update({ id: sync.id, status: 'receiving' }, { status: 'abandoned', abandonedAt: new Date() });
+    await this.syncs.markAbandoned(sync.id);
     sync.status = 'abandoned';
     return true;
   }
@@ -142,19 +120,8 @@ export class FullSyncService {
    * bounced or complained address keeps that status.
    */
   private async complete(m: EntityManager, b: IncomingBatch, snapshotAt: Date): Promise<number> {
-    const [removed]: [{ subscriber_id: string; email: string }[], number] = await m.query(
-      `UPDATE list_memberships lm SET status = 'unsubscribed', reason = 'removed_by_full_sync', last_occurred_at = $4,
-         last_sync_id = $3, updated_at = now()
-       FROM subscribers s
-       WHERE lm.tenant_id = $1 AND lm.list_id = $2 AND lm.status = 'active' AND lm.last_sync_id IS DISTINCT FROM $3
-         AND lm.last_occurred_at < $4 AND s.tenant_id = lm.tenant_id AND s.id = lm.subscriber_id
-       RETURNING lm.subscriber_id, s.email`,
-      [b.tenantId, b.listId, b.syncId, snapshotAt],
-    );
-    await m.query(`UPDATE full_syncs SET status = 'completed', completed_at = now(), removed_count = $2 WHERE id = $1`, [
-      b.syncId,
-      removed.length,
-    ]);
+    const removed = await this.syncs.removeAbsentees(m, b.tenantId, b.listId, b.syncId, snapshotAt);
+    await this.syncs.markCompleted(m, b.syncId, removed.length);
     for (const r of removed) {
       await this.suppressions.publishUnsubscribed(m, {
         tenantId: b.tenantId,

@@ -17,7 +17,7 @@ import { CallingClient, MemberCenterCaller, MemberCenterGuard } from './member-c
 import { FullSyncBatchDto, FullSyncBatchResult, SubscriptionEventDto, SubscriptionEventResult } from './subscribers.dto';
 import { SubscriptionEventsService } from './subscription-events.service';
 
-/** Member Center's signed webhooks (DESIGN "Member Center webhooks"). */
+/** Member Center's signed webhooks (docs/subscribers.md). */
 @ApiTags('Member Center webhooks')
 @ValidationStatus(422)
 @SignedBy(MemberCenterGuard, 'webhookSignature', 'webhookTimestamp', 'webhookNonce', 'webhookClientId')

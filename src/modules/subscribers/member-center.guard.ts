@@ -6,7 +6,7 @@ import { AppConfig } from '../../config/app-config';
 import { CredentialsService } from '../tenants/credentials.service';
 import { checkSignature, requiredHeaders } from './member-center-signature';
 
-/** A nonce is remembered for twice the timestamp window's width (DESIGN: 10 minutes). */
+/** A nonce is remembered for twice the timestamp window's width (10 minutes). */
 const NONCE_TTL_SECONDS = 600;
 
 /** The verified Member Center client of a request. */
@@ -25,7 +25,7 @@ function header(req: FastifyRequest, name: string): string | undefined {
 const unauthorized = (reason: string, message: string) => new AppError('unauthorized', message, { reason });
 
 /**
- * HMAC check of Member Center webhooks (DESIGN "Member Center webhooks"): 401 with a reason for any failure,
+ * HMAC check of Member Center webhooks (docs/subscribers.md, "Signing Member Center requests"): 401 with a reason for any failure,
  * 403 for a disabled client, 503 when the nonce store is unreachable (fail closed). The nonce is claimed only
  * after the signature verifies, so unsigned traffic cannot burn a legitimate client's nonces.
  */

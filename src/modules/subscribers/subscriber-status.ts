@@ -1,4 +1,4 @@
-/** Statuses of a subscriber and of a list membership (seed 000 SubscriberPayload.status). */
+/** Statuses of a subscriber and of a list membership (`subscriber.status` of Member Center payloads). */
 export const SUBSCRIBER_STATUSES = ['active', 'unsubscribed', 'bounced', 'complaint', 'suppressed'] as const;
 export type SubscriberStatus = (typeof SUBSCRIBER_STATUSES)[number];
 

@@ -20,7 +20,7 @@ import { PageQueryDto } from '../../common/pagination/cursor';
 import { EMAIL } from './full-sync-rules';
 import { SUBSCRIBER_STATUSES, SUPPRESSION_REASONS, SubscriberStatus, SuppressionReason } from './subscriber-status';
 
-/** Largest full-sync batch (DESIGN: batches of up to 10,000 subscribers). */
+/** Largest full-sync batch: up to 10,000 subscribers (docs/subscribers.md). */
 export const MAX_SYNC_BATCH = 10_000;
 export const EVENT_TYPES = ['subscription.activated', 'subscription.unsubscribed', 'preferences.updated'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -49,7 +49,7 @@ export class SubscriberPayloadDto {
   preferences?: Record<string, unknown>;
 }
 
-/** Seed 000 `SubscriptionEvent`. */
+/** A Member Center `SubscriptionEvent`. */
 @ApiSchema({ name: 'SubscriptionEvent' })
 export class SubscriptionEventDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID('all') event_id!: string;
@@ -63,7 +63,7 @@ export class SubscriptionEventDto {
   @ApiProperty({ format: 'date-time' }) @IsDateTime() occurred_at!: string;
 }
 
-/** Seed 000 `FullSyncBatch`. Items are checked by parseSubscriberRows (one cheap pass over up to 10,000). */
+/** A Member Center `FullSyncBatch`. Items are checked by parseSubscriberRows (one cheap pass over up to 10,000). */
 @ApiSchema({ name: 'FullSyncBatch' })
 export class FullSyncBatchDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID('all') sync_id!: string;

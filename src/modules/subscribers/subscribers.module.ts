@@ -6,6 +6,7 @@ import { RedisModule } from '../../common/redis/redis.module';
 import { TenantsModule } from '../tenants/tenants.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
 import { FullSync, FullSyncBatch } from './full-sync.entity';
+import { FullSyncRepository } from './full-sync.repository';
 import { FullSyncService } from './full-sync.service';
 import { InboundEvent } from './inbound-event.entity';
 import { ListMembership } from './list-membership.entity';
@@ -14,12 +15,14 @@ import { MemberCenterController } from './member-center.controller';
 import { MemberCenterGuard } from './member-center.guard';
 import { Subscriber } from './subscriber.entity';
 import { SubscribersController } from './subscribers.controller';
+import { SubscribersRepository } from './subscribers.repository';
 import { SubscribersService } from './subscribers.service';
 import { SubscriptionEventsService } from './subscription-events.service';
 import { SuppressionList } from './suppression-list.service';
 import { Suppression } from './suppression.entity';
+import { SuppressionsRepository } from './suppressions.repository';
 
-/** Lists, subscribers and memberships fed by Member Center; the tenant's suppression list (exported). */
+/** Lists, subscribers and memberships fed by Member Center; the tenant's suppression list and list lookups (exported). */
 @Module({
   imports: [
     TypeOrmModule.forFeature([MailingList, Subscriber, ListMembership, Suppression, InboundEvent, FullSync, FullSyncBatch]),
@@ -29,7 +32,16 @@ import { Suppression } from './suppression.entity';
     WebhooksModule,
   ],
   controllers: [MemberCenterController, SubscribersController],
-  providers: [MemberCenterGuard, SubscriptionEventsService, FullSyncService, SubscribersService, SuppressionList],
-  exports: [SuppressionList, FullSyncService],
+  providers: [
+    MemberCenterGuard,
+    SubscribersRepository,
+    SuppressionsRepository,
+    FullSyncRepository,
+    SubscriptionEventsService,
+    FullSyncService,
+    SubscribersService,
+    SuppressionList,
+  ],
+  exports: [SuppressionList, FullSyncService, SubscribersService],
 })
 export class SubscribersModule {}

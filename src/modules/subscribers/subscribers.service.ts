@@ -1,40 +1,38 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { In, IsNull, Repository } from 'typeorm';
 import { AppError } from '../../common/errors/app-error';
 import { Page, PageQueryDto, paginate } from '../../common/pagination/cursor';
-import { FullSync, FullSyncBatch } from './full-sync.entity';
+import { FullSyncRepository } from './full-sync.repository';
 import { FullSyncService } from './full-sync.service';
-import { ListMembership } from './list-membership.entity';
-import { MailingList } from './list.entity';
-import { Subscriber } from './subscriber.entity';
 import { FullSyncResponse, ListResponse, MemberResponse, MembersQueryDto, SubscriberResponse } from './subscribers.dto';
-import { Suppression } from './suppression.entity';
+import { SubscribersRepository } from './subscribers.repository';
+import { SuppressionsRepository } from './suppressions.repository';
 
-/** Admin reads of lists, members, subscribers and sync progress; always scoped to the caller's tenant. */
+/**
+ * Admin reads of lists, members, subscribers and sync progress; always scoped to the caller's tenant. Exported
+ * for other modules that need to know a list exists (SendJobs).
+ */
 @Injectable()
 export class SubscribersService {
   constructor(
     private readonly fullSync: FullSyncService,
-    @InjectRepository(MailingList) private readonly lists: Repository<MailingList>,
-    @InjectRepository(ListMembership) private readonly memberships: Repository<ListMembership>,
-    @InjectRepository(Subscriber) private readonly subscribers: Repository<Subscriber>,
-    @InjectRepository(Suppression) private readonly suppressions: Repository<Suppression>,
-    @InjectRepository(FullSync) private readonly syncs: Repository<FullSync>,
-    @InjectRepository(FullSyncBatch) private readonly batches: Repository<FullSyncBatch>,
+    private readonly subscribers: SubscribersRepository,
+    private readonly suppressions: SuppressionsRepository,
+    private readonly syncs: FullSyncRepository,
   ) {}
 
+  /** Whether the tenant has this list (ids compare case-insensitively). */
+  listExists(tenantId: string, listId: string): Promise<boolean> {
+    return this.subscribers.listExists(tenantId, listId.toLowerCase());
+  }
+
   listLists(tenantId: string, query: PageQueryDto): Promise<Page<ListResponse>> {
-    const qb = this.lists.createQueryBuilder('l').where('l.tenant_id = :tenantId', { tenantId });
-    return paginate(qb, query, (l) => ({ id: l.id, created_at: l.createdAt.toISOString(), updated_at: l.updatedAt.toISOString() }));
+    return paginate(this.subscribers.listsQuery(tenantId), query, (l) => ({ id: l.id, created_at: l.createdAt.toISOString(), updated_at: l.updatedAt.toISOString() }));
   }
 
   async listMembers(tenantId: string, listId: string, query: MembersQueryDto): Promise<Page<MemberResponse>> {
     await this.requireList(tenantId, listId);
-    const qb = this.memberships.createQueryBuilder('m').where('m.tenant_id = :tenantId AND m.list_id = :listId', { tenantId, listId });
-    if (query.status) qb.andWhere('m.status = :status', { status: query.status });
-    const page = await paginate(qb, query, (m) => m);
-    const emails = await this.emailsOf(tenantId, page.data.map((m) => m.subscriberId));
+    const page = await paginate(this.subscribers.membersQuery(tenantId, listId, query.status), query, (m) => m);
+    const emails = await this.subscribers.emailsOf(tenantId, page.data.map((m) => m.subscriberId));
     return {
       next_cursor: page.next_cursor,
       data: page.data.map((m) => ({
@@ -51,11 +49,11 @@ export class SubscribersService {
   }
 
   async getSubscriber(tenantId: string, id: string): Promise<SubscriberResponse> {
-    const s = await this.subscribers.findOneBy({ tenantId, id });
+    const s = await this.subscribers.findSubscriber(tenantId, id);
     if (!s) throw AppError.notFound('Subscriber');
     const [memberships, suppression] = await Promise.all([
-      this.memberships.find({ where: { tenantId, subscriberId: id }, order: { createdAt: 'ASC' } }),
-      this.suppressions.findOneBy({ tenantId, email: s.email, liftedAt: IsNull() }),
+      this.subscribers.membershipsOf(tenantId, id),
+      this.suppressions.findActive(tenantId, s.email),
     ]);
     return {
       id: s.id,
@@ -82,17 +80,17 @@ export class SubscribersService {
   }
 
   async getSync(tenantId: string, listId: string, syncId: string): Promise<FullSyncResponse> {
-    const sync = await this.syncs.findOneBy({ id: syncId, tenantId, listId });
+    const sync = await this.syncs.find(tenantId, listId, syncId);
     if (!sync) throw AppError.notFound('Sync');
     await this.fullSync.abandonIfExpired(sync);
-    const received = await this.batches.find({ select: { batchNo: true }, where: { syncId }, order: { batchNo: 'ASC' } });
+    const received = await this.syncs.receivedBatchNumbers(syncId);
     return {
       id: sync.id,
       list_id: sync.listId,
       status: sync.status,
       batch_total: sync.batchTotal,
       batches_received: sync.batchesReceived,
-      received_batch_numbers: received.map((b) => b.batchNo),
+      received_batch_numbers: received,
       subscribers_received: sync.subscribersReceived,
       removed_count: sync.removedCount,
       occurred_at: sync.occurredAt.toISOString(),
@@ -103,12 +101,6 @@ export class SubscribersService {
   }
 
   private async requireList(tenantId: string, id: string): Promise<void> {
-    if (!(await this.lists.existsBy({ tenantId, id }))) throw AppError.notFound('List');
-  }
-
-  private async emailsOf(tenantId: string, ids: string[]): Promise<Map<string, string>> {
-    if (!ids.length) return new Map();
-    const rows = await this.subscribers.find({ select: { id: true, email: true }, where: { tenantId, id: In(ids) } });
-    return new Map(rows.map((r) => [r.id, r.email]));
+    if (!(await this.subscribers.listExists(tenantId, id))) throw AppError.notFound('List');
   }
 }

@@ -1,13 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, EntityManager, Repository } from 'typeorm';
-import { v7 as uuidv7 } from 'uuid';
+import { DataSource, EntityManager } from 'typeorm';
 import { AppError } from '../../common/errors/app-error';
 import { Page, paginate } from '../../common/pagination/cursor';
 import { EngineEvents } from '../webhooks/engine-events';
 import { normalizeEmail, statusForSuppression, SuppressionReason } from './subscriber-status';
+import { SubscribersRepository } from './subscribers.repository';
 import { SuppressionResponse, SuppressionsQueryDto } from './subscribers.dto';
-import { Suppression } from './suppression.entity';
+import { SuppressionsRepository } from './suppressions.repository';
 
 /**
  * The tenant's do-not-send list and the membership changes the engine itself makes (bounces, complaints,
@@ -19,7 +18,8 @@ export class SuppressionList {
   constructor(
     private readonly dataSource: DataSource,
     private readonly events: EngineEvents,
-    @InjectRepository(Suppression) private readonly suppressions: Repository<Suppression>,
+    private readonly suppressions: SuppressionsRepository,
+    private readonly subscribers: SubscribersRepository,
   ) {}
 
   async isSuppressed(tenantId: string, email: string, manager?: EntityManager): Promise<boolean> {
@@ -27,12 +27,8 @@ export class SuppressionList {
   }
 
   /** The addresses of `emails` (normalised) that are suppressed: one query for a whole recipient batch. */
-  async suppressedAmong(tenantId: string, emails: string[], manager: EntityManager = this.dataSource.manager): Promise<Set<string>> {
-    const rows: { email: string }[] = await manager.query(
-      'SELECT email FROM suppressions WHERE tenant_id = $1 AND email = ANY($2::text[]) AND lifted_at IS NULL',
-      [tenantId, emails.map(normalizeEmail)],
-    );
-    return new Set(rows.map((r) => r.email));
+  suppressedAmong(tenantId: string, emails: string[], manager?: EntityManager): Promise<Set<string>> {
+    return this.suppressions.activeAmong(tenantId, emails.map(normalizeEmail), manager);
   }
 
   /**
@@ -48,12 +44,7 @@ export class SuppressionList {
   ): Promise<boolean> {
     return this.within(manager, async (m) => {
       const address = normalizeEmail(email);
-      const inserted: unknown[] = await m.query(
-        `INSERT INTO suppressions (id, tenant_id, email, reason, source) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (tenant_id, email) WHERE lifted_at IS NULL DO NOTHING RETURNING id`,
-        [uuidv7(), tenantId, address, reason, source],
-      );
-      if (inserted.length === 0) return false;
+      if (!(await this.suppressions.insert(m, tenantId, address, reason, source))) return false;
       await this.markSuppressed(m, tenantId, [address], reason, source);
       return true;
     });
@@ -65,18 +56,7 @@ export class SuppressionList {
    */
   async markSuppressed(m: EntityManager, tenantId: string, emails: string[], reason: SuppressionReason, source: string): Promise<void> {
     if (emails.length === 0) return;
-    const status = statusForSuppression(reason);
-    const [subscribers]: [{ id: string; email: string }[], number] = await m.query(
-      `UPDATE subscribers SET status = $3, updated_at = now() WHERE tenant_id = $1 AND email = ANY($2::text[]) RETURNING id, email`,
-      [tenantId, emails, status],
-    );
-    if (subscribers.length) {
-      await m.query(
-        `UPDATE list_memberships SET status = $3, reason = $4, updated_at = now()
-         WHERE tenant_id = $1 AND subscriber_id = ANY($2::uuid[])`,
-        [tenantId, subscribers.map((s) => s.id), status, reason],
-      );
-    }
+    const subscribers = await this.subscribers.setStatusByEmail(m, tenantId, emails, statusForSuppression(reason), reason);
     for (const email of emails) {
       const subscriberIds = subscribers.filter((s) => s.email === email).map((s) => s.id);
       await this.events.publish({ tenantId, type: 'subscriber.suppressed', data: { email, reason, source, subscriber_ids: subscriberIds } }, m);
@@ -90,17 +70,9 @@ export class SuppressionList {
    */
   async unsubscribe(tenantId: string, listId: string, subscriberId: string, reason: string, manager?: EntityManager): Promise<boolean> {
     return this.within(manager, async (m) => {
-      const [rows]: [{ email: string }[], number] = await m.query(
-        `UPDATE list_memberships m SET status = 'unsubscribed', reason = $4, last_occurred_at = GREATEST(m.last_occurred_at, now()),
-           updated_at = now()
-         FROM subscribers s
-         WHERE m.tenant_id = $1 AND m.list_id = $2 AND m.subscriber_id = $3 AND m.status = 'active'
-           AND s.tenant_id = m.tenant_id AND s.id = m.subscriber_id
-         RETURNING s.email`,
-        [tenantId, listId, subscriberId, reason],
-      );
-      if (rows.length === 0) return false;
-      await this.publishUnsubscribed(m, { tenantId, listId, subscriberId, email: rows[0].email, reason });
+      const email = await this.subscribers.endMembership(m, tenantId, listId, subscriberId, reason);
+      if (email === null) return false;
+      await this.publishUnsubscribed(m, { tenantId, listId, subscriberId, email, reason });
       return true;
     });
   }
@@ -117,19 +89,11 @@ export class SuppressionList {
 
   /** Admin lift: the row stays with who lifted it and when; memberships change again only when Member Center says so. */
   async lift(tenantId: string, email: string, liftedBy: string): Promise<void> {
-    const result = await this.suppressions
-      .createQueryBuilder()
-      .update()
-      .set({ liftedAt: () => 'now()', liftedBy })
-      .where('tenant_id = :tenantId AND email = :email AND lifted_at IS NULL', { tenantId, email: normalizeEmail(email) })
-      .execute();
-    if (!result.affected) throw AppError.notFound('Suppression');
+    if (!(await this.suppressions.lift(tenantId, normalizeEmail(email), liftedBy))) throw AppError.notFound('Suppression');
   }
 
   list(tenantId: string, query: SuppressionsQueryDto): Promise<Page<SuppressionResponse>> {
-    const qb = this.suppressions.createQueryBuilder('s').where('s.tenant_id = :tenantId AND s.lifted_at IS NULL', { tenantId });
-    if (query.q) qb.andWhere(`s.email ILIKE :q ESCAPE '\\'`, { q: `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` });
-    return paginate(qb, query, (s) => ({
+    return paginate(this.suppressions.activeQuery(tenantId, query.q), query, (s) => ({
       id: s.id,
       email: s.email,
       reason: s.reason,

@@ -5,7 +5,7 @@ import { Tenant } from './tenant.entity';
 export const API_KEY_ENVIRONMENTS = ['sandbox', 'test', 'live'] as const;
 export type ApiKeyEnvironment = (typeof API_KEY_ENVIRONMENTS)[number];
 
-/** `whk_{env}_…` keys for the seed-003 API; only the SHA-256 of the key is stored. */
+/** `whk_{env}_…` keys for the relay API (`/v1/*`); only the SHA-256 of the key is stored. */
 @Entity('api_keys')
 export class ApiKey extends BaseEntity {
   @Index('ix_api_keys_tenant')
@@ -35,7 +35,7 @@ export class ApiKey extends BaseEntity {
   revokedAt!: Date | null;
 }
 
-/** OAuth2 client-credentials clients (seed 004); the secret is stored as a SHA-256 hash. */
+/** OAuth2 client-credentials clients (`POST /oauth/token`); the secret is stored as a SHA-256 hash. */
 @Entity('oauth_clients')
 export class OAuthClient extends BaseEntity {
   @Index('uq_oauth_clients_client_id', { unique: true })

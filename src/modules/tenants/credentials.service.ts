@@ -197,7 +197,7 @@ export class CredentialsService extends ApiKeyResolver {
     return `mcs_${randomToken(32)}`;
   }
 
-  // --- seed-001 callback secret -----------------------------------------------------------------
+  // --- jobs-API callback secret ----------------------------------------------------------------
 
   async createCallbackSecret(tenantId: string): Promise<CallbackSecretResponse> {
     const tenant = await this.tenants.require(tenantId);

@@ -22,7 +22,7 @@ export class Tenant extends BaseEntity {
   @Column('jsonb', { default: () => "'{}'" })
   settings!: TenantSettings;
 
-  /** Seed-001 callback signing secret (`whsec_…`), sealed with APP_ENCRYPTION_KEY. */
+  /** The jobs API's callback signing secret (`whsec_…`), sealed with APP_ENCRYPTION_KEY. */
   @Column('text', { nullable: true })
   callbackSecretSealed!: string | null;
 

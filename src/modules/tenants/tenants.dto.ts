@@ -92,6 +92,6 @@ export class OAuthClientCreatedResponse {
 }
 
 export class CallbackSecretResponse {
-  @ApiProperty({ example: 'whsec_…', description: 'Signs seed-001 job callbacks; shown only in this response' })
+  @ApiProperty({ example: 'whsec_…', description: 'Signs the jobs API\'s callbacks; shown only in this response' })
   secret!: string;
 }

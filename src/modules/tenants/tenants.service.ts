@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { QueryFailedError, Repository } from 'typeorm';
+import { EntityManager, QueryFailedError, Repository } from 'typeorm';
 import { AppError } from '../../common/errors/app-error';
 import { CreateTenantDto, TenantResponse, UpdateTenantDto } from './tenants.dto';
-import { Tenant } from './tenant.entity';
+import { Tenant, TenantSettings } from './tenant.entity';
+import { isUuid } from '../../common/http/parse-id.pipe';
 
 export function slugify(name: string): string {
   const slug = name
@@ -54,10 +55,22 @@ export class TenantsService {
     return tenant;
   }
 
-  /** By id or slug (seed-002 routes take either as `brandId`). */
+  /**
+   * Whether a tenant with this id exists (for other modules: a tag or a body naming a tenant). Pass the caller's
+   * transaction `manager` when inside one, so the check does not wait for a second pooled connection.
+   */
+  exists(id: string, manager: EntityManager = this.tenants.manager): Promise<boolean> {
+    return manager.getRepository(Tenant).existsBy({ id });
+  }
+
+  /** The tenant's settings ({} for an unknown tenant): what other modules read of it, e.g. its send rate. */
+  async settingsOf(id: string): Promise<TenantSettings> {
+    return (await this.tenants.findOne({ select: { id: true, settings: true }, where: { id } }))?.settings ?? {};
+  }
+
+  /** By id or slug (the FlexEngage routes take either as `brandId`). */
   async findByIdOrSlug(idOrSlug: string): Promise<Tenant | null> {
-    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrSlug);
-    return this.tenants.findOneBy(uuid ? { id: idOrSlug.toLowerCase() } : { slug: idOrSlug });
+    return this.tenants.findOneBy(isUuid(idOrSlug) ? { id: idOrSlug.toLowerCase() } : { slug: idOrSlug });
   }
 
   private toResponse(t: Tenant): TenantResponse {

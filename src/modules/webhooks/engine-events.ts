@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, EntitySubscriberInterface, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
 import { EventFanOut } from './fan-out';
 
-/** Engine event types (DESIGN "Outbound webhooks": engine events). */
+/** Engine event types: what the engine itself publishes to subscriptions (docs/webhooks.md). */
 export type EngineEventType =
   | 'send_job.started'
   | 'send_job.completed'

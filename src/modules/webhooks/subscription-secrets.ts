@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { newWebhookSecret, SecretBox } from '../../common/crypto/secrets';
 import { AppConfig } from '../../config/app-config';
 
-/** How long the secret before a rotation keeps signing (DESIGN: 48 h grace window). */
+/** How long the secret before a rotation keeps signing (a 48 h grace window: docs/webhooks.md, "Signing"). */
 export const ROTATION_GRACE_MS = 48 * 60 * 60 * 1000;
 
 /** Seals and opens subscription secrets (AES-GCM with APP_ENCRYPTION_KEY). */

@@ -21,7 +21,7 @@ export class WebhookDelivery extends BaseEntity {
   @Column('uuid', { nullable: true })
   eventId!: string | null;
 
-  /** Null for a one-off callback (seed 001); kept after the subscription is deleted (audit). */
+  /** Null for a one-off callback (the jobs API); kept after the subscription is deleted (audit). */
   @Column('uuid', { nullable: true })
   subscriptionId!: string | null;
 
@@ -37,7 +37,7 @@ export class WebhookDelivery extends BaseEntity {
   @Column('jsonb', { nullable: true })
   body!: Record<string, unknown> | null;
 
-  /** Overrides WEBHOOK_RETRY_SCHEDULE_SECONDS (seed 001 callbacks: 30, 60, 120). */
+  /** Overrides WEBHOOK_RETRY_SCHEDULE_SECONDS (jobs-API callbacks: 30, 60, 120). */
   @Column('int', { array: true, nullable: true })
   retrySchedule!: number[] | null;
 

@@ -1,5 +1,5 @@
 import { SendJob } from '../send-job.entity';
-import { composeEmail, retryDelayMs } from './compose-email';
+import { composeEmail } from './compose-email';
 
 const job = {
   id: 'job-1',
@@ -31,14 +31,5 @@ describe('composeEmail', () => {
     expect(e.headers['List-Unsubscribe']).toBe('<https://engine.example/unsubscribe/TOK>, <mailto:u@e.example>');
     expect(e.sesTemplate).toMatchObject({ name: 'welcome', data: { unsubscribe_token: 'TOK' } });
     expect(e.tracking).toBe(true);
-  });
-});
-
-describe('retryDelayMs', () => {
-  it('doubles per attempt with jitter and a cap', () => {
-    expect(retryDelayMs(1, 0.5)).toBe(1000);
-    expect(retryDelayMs(3, 0.5)).toBe(4000);
-    expect(retryDelayMs(30, 0.5)).toBe(300_000);
-    expect(retryDelayMs(2, 0)).toBe(1500);
   });
 });

@@ -35,9 +35,3 @@ export function composeEmail(job: SendJob, msg: ClaimedMessage, o: ComposeOption
     sesTemplate: job.template?.ses_template_name ? { name: job.template.ses_template_name, data: { ...ctx } } : undefined,
   };
 }
-
-/** Transient provider failures back off exponentially (1 s, 2 s, 4 s … capped at 5 min) with jitter. */
-export function retryDelayMs(attempt: number, random = Math.random()): number {
-  const base = Math.min(300_000, 1000 * 2 ** Math.max(0, attempt - 1));
-  return Math.round(base * (0.75 + random * 0.5));
-}

@@ -1,14 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import { AppConfig } from '../../../config/app-config';
-import { Tenant } from '../../tenants/tenant.entity';
+import { TenantsService } from '../../tenants/tenants.service';
 import { MailSendError, MailTransport } from '../mail/mail-transport';
 import { SendJob } from '../send-job.entity';
+import { SendJobsRepository } from '../send-jobs.repository';
 import { ClaimedMessage, SendJobMessagesRepository } from '../send-job-messages.repository';
 import { signUnsubscribeToken, unsubscribeKey } from '../unsubscribe/unsubscribe-token';
 import { textTemplate } from '../content/render';
-import { composeEmail, retryDelayMs } from './compose-email';
+import { composeEmail } from './compose-email';
+import { messageRetryBackoffMs } from './message-retry-backoff';
 import { SendJobLifecycle } from './send-job-lifecycle';
 import { SendRateLimiter, untilSlot } from './send-rate-limiter';
 import { WorkerIdentity } from './worker-identity';
@@ -41,8 +41,8 @@ export class SendJobRunner {
 
   constructor(
     @Inject(AppConfig) private readonly config: AppConfig,
-    @InjectRepository(SendJob) private readonly jobs: Repository<SendJob>,
-    @InjectRepository(Tenant) private readonly tenants: Repository<Tenant>,
+    private readonly jobs: SendJobsRepository,
+    private readonly tenants: TenantsService,
     private readonly messages: SendJobMessagesRepository,
     private readonly lifecycle: SendJobLifecycle,
     private readonly limiter: SendRateLimiter,
@@ -54,9 +54,9 @@ export class SendJobRunner {
   }
 
   async run(sendJobId: string): Promise<void> {
-    const job = await this.jobs.findOneBy({ id: sendJobId });
+    const job = await this.jobs.findById(sendJobId);
     if (!job || job.status !== 'running') return;
-    const settings = (await this.tenants.findOneBy({ id: job.tenantId }))?.settings ?? {};
+    const settings = await this.tenants.settingsOf(job.tenantId);
     const rate = settings.send_rate_per_second ?? this.config.SEND_RATE_PER_SECOND;
     const from = settings.from_address ?? this.config.MAIL_FROM;
     // Rate-limited lanes wait for their slot before claiming, so extra lanes hold no messages; enough of them
@@ -86,7 +86,7 @@ export class SendJobRunner {
         await untilSlot(reservedAt, slots[i]);
         if ((await this.sendOne(job, msg, from)) === 'stop') {
           // The rest of the batch never reached the provider: release it for after the backoff.
-          for (const rest of batch.slice(i + 1)) await this.messages.retryLater(rest.id, this.worker.id, retryDelayMs(1), 'not sent: account stopped');
+          for (const rest of batch.slice(i + 1)) await this.messages.retryLater(rest.id, this.worker.id, messageRetryBackoffMs(1), 'not sent: account stopped');
           return;
         }
       }
@@ -120,7 +120,7 @@ export class SendJobRunner {
       this.metrics.emails.inc({ outcome: 'failed' });
       return 'continue';
     }
-    await this.messages.retryLater(msg.id, this.worker.id, retryDelayMs(attempts), err.message);
+    await this.messages.retryLater(msg.id, this.worker.id, messageRetryBackoffMs(attempts), err.message);
     this.metrics.emails.inc({ outcome: `retry_${err.kind}` });
     if (err.kind === 'account') {
       this.logger.warn(`send job ${job.id}: provider stopped the account: ${err.message}`);

@@ -1,4 +1,5 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { PeriodicTasks } from '../../../common/scheduling/periodic-tasks';
 import { SendJobMessagesRepository } from '../send-job-messages.repository';
 import { SendJobsProducer } from '../send-jobs.producer';
 import { SendJobLifecycle } from './send-job-lifecycle';
@@ -9,45 +10,33 @@ const TICK_MS = 1000;
 const STALE_CLAIM_SECONDS = 300;
 
 /**
- * Every worker runs this tick; Postgres is the truth and each step is a conditional statement, so ticks in
- * several workers never conflict. It starts due jobs, expires windows, turns dead workers' claims `unknown`,
- * completes finished jobs and (re-)adds run jobs for work that is due — which also recovers from a Redis wipe.
+ * Once a second (PeriodicTasks: one worker per tick) it starts due jobs, expires windows, turns dead workers'
+ * claims `unknown`, completes finished jobs and (re-)adds run jobs for work that is due — which also recovers
+ * from a Redis wipe. Postgres is the truth and each step is a conditional statement, so a tick that overlaps
+ * another worker's (a slow tick outliving its lock) never conflicts with it.
  */
 @Injectable()
-export class SendJobsScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+export class SendJobsScheduler implements OnApplicationBootstrap {
   private readonly logger = new Logger(SendJobsScheduler.name);
-  private timer?: NodeJS.Timeout;
-  private ticking = false;
 
   constructor(
     private readonly lifecycle: SendJobLifecycle,
     private readonly messages: SendJobMessagesRepository,
     private readonly producer: SendJobsProducer,
     private readonly worker: WorkerIdentity,
+    private readonly tasks: PeriodicTasks,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.tick(), TICK_MS);
-  }
-
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
+    this.tasks.schedule({ name: 'send-jobs-tick', everyMs: TICK_MS, run: () => this.tick() });
   }
 
   async tick(): Promise<void> {
-    if (this.ticking) return;
-    this.ticking = true;
-    try {
-      await this.lifecycle.expireWindows();
-      for (const id of await this.lifecycle.dueToStart()) await this.producer.enqueueStart(id, new Date());
-      await this.recoverLostClaims();
-      await this.lifecycle.completeFinished();
-      for (const id of await this.lifecycle.runnable()) await this.producer.enqueueRun(id);
-    } catch (e) {
-      this.logger.warn(`send-jobs tick failed: ${(e as Error).message}`);
-    } finally {
-      this.ticking = false;
-    }
+    await this.lifecycle.expireWindows();
+    for (const id of await this.lifecycle.dueToStart()) await this.producer.enqueueStart(id, new Date());
+    await this.recoverLostClaims();
+    await this.lifecycle.completeFinished();
+    for (const id of await this.lifecycle.runnable()) await this.producer.enqueueRun(id);
   }
 
   /** Claims of workers whose heartbeat expired: their provider calls may or may not have happened. */

@@ -4,7 +4,7 @@ import { reserveSlots } from '../../../common/rate-limit/slots';
 
 export { untilSlot } from '../../../common/rate-limit/slots';
 
-/** Per-tenant send rate shared by all workers (the SES max send rate), as GCRA slots. */
+/** Per-tenant send rate shared by all workers (like SES's max send rate: see docs/send-jobs.md), as GCRA slots. */
 @Injectable()
 export class SendRateLimiter {
   constructor(private readonly redis: RedisService) {}

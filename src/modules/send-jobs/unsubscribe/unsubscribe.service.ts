@@ -3,6 +3,7 @@ import { AppError } from '../../../common/errors/app-error';
 import { AppConfig } from '../../../config/app-config';
 import { SuppressionList } from '../../subscribers/suppression-list.service';
 import { escapeHtml } from '../content/render';
+import { UnsubscribeResponse } from './unsubscribe.dto';
 import { unsubscribeKey, UnsubscribeClaims, verifyUnsubscribeToken } from './unsubscribe-token';
 
 /** The engine's own unsubscribe endpoint: a confirmation page (GET) and RFC 8058 one-click (POST). */
@@ -31,7 +32,7 @@ export class UnsubscribeService {
    * Makes the membership `unsubscribed` and publishes `subscriber.unsubscribed` (Subscribers' SuppressionList does
    * both in one transaction). Idempotent: a repeated POST answers the same and publishes nothing more.
    */
-  async unsubscribe(token: string): Promise<{ status: 'unsubscribed' }> {
+  async unsubscribe(token: string): Promise<UnsubscribeResponse> {
     const c = this.verify(token);
     await this.memberships.unsubscribe(c.tenantId, c.listId, c.subscriberId, 'one_click_unsubscribe');
     return { status: 'unsubscribed' };

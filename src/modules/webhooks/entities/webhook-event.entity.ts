@@ -21,7 +21,7 @@ export class WebhookEvent extends BaseEntity {
   @Column('text', { nullable: true })
   sourceIp!: string | null;
 
-  /** `api` (tenant-posted) or `engine`; CloudEvents attributes (seed 004) go in `attributes`. */
+  /** `api` (tenant-posted) or `engine`; CloudEvents attributes (the Marigold dialect) go in `attributes`. */
   @Column('text', { default: 'api' })
   source!: string;
 

@@ -47,11 +47,11 @@ export class WebhookSubscription extends BaseEntity {
   @Column('timestamptz', { nullable: true })
   disabledAt!: Date | null;
 
-  /** Extra request headers (seed 004 custom headers); empty for seed-003 subscriptions. */
+  /** Extra request headers (the Marigold dialect's custom headers); empty for relay-API subscriptions. */
   @Column('jsonb', { default: () => "'{}'" })
   headers!: Record<string, string>;
 
-  /** Envelope dialect: `standard` (`{id,type,created_at,data}`) now; `cloudevents` for seed 004 later. */
+  /** Envelope dialect: `standard` (`{id,type,created_at,data}`) now; `cloudevents` for the Marigold dialect. */
   @Column('text', { default: 'standard' })
   format!: string;
 

@@ -5,11 +5,11 @@ import { ValidationStatus } from '../../../../common/errors/validation-status.de
 import { BodyLimit } from '../../../../common/http/body-limit';
 import { ParseIdPipe } from '../../../../common/http/parse-id.pipe';
 import { Idempotent } from '../../../../common/idempotency/idempotent.decorator';
-import { Page } from '../../../../common/pagination/cursor';
+import { ApiPageResponse, Page } from '../../../../common/pagination/cursor';
 import { EventsService, MAX_EVENT_PAYLOAD_BYTES } from '../../events.service';
 import { CreateEventDto, EventResponse, ListEventsQueryDto } from './relay.dto';
 
-/** Seed 003 events. */
+/** The relay API's events (`/v1/events`). */
 @ApiTags('Events')
 @ValidationStatus(400)
 @Controller('v1/events')
@@ -27,6 +27,7 @@ export class EventsController {
 
   @Get()
   @Authenticated({ role: 'viewer', apiKey: true })
+  @ApiPageResponse(EventResponse)
   list(@TenantId() tenantId: string, @Query() query: ListEventsQueryDto): Promise<Page<EventResponse>> {
     return this.events.list(tenantId, query);
   }

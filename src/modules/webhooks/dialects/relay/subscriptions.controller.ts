@@ -3,7 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { Authenticated, TenantId } from '../../../../common/auth/auth.decorators';
 import { ValidationStatus } from '../../../../common/errors/validation-status.decorator';
 import { ParseIdPipe } from '../../../../common/http/parse-id.pipe';
-import { Page } from '../../../../common/pagination/cursor';
+import { ApiPageResponse, Page } from '../../../../common/pagination/cursor';
 import { SubscriptionsService } from '../../subscriptions.service';
 import {
   CreateSubscriptionDto,
@@ -13,7 +13,7 @@ import {
   UpdateSubscriptionDto,
 } from './relay.dto';
 
-/** Seed 003 subscriptions (endpoints). */
+/** The relay API's subscriptions (endpoints, `/v1/subscriptions`). */
 @ApiTags('Subscriptions')
 @ValidationStatus(400)
 @Controller('v1/subscriptions')
@@ -28,6 +28,7 @@ export class SubscriptionsController {
 
   @Get()
   @Authenticated({ role: 'viewer', apiKey: true })
+  @ApiPageResponse(SubscriptionResponse)
   list(@TenantId() tenantId: string, @Query() query: ListSubscriptionsQueryDto): Promise<Page<SubscriptionResponse>> {
     return this.subscriptions.list(tenantId, query);
   }

@@ -7,23 +7,23 @@ import { parse } from 'yaml';
 import { adminToken } from './auth';
 import { TestApp } from './app';
 
-/** The seed-003 OpenAPI document, beside the repository (`../shared/seeds`). */
-const SEED = join(__dirname, '../../../shared/seeds/003-webhook-relay-openapi.yaml');
+/** The relay API's response and problem schemas (an OpenAPI components fragment kept with the tests). */
+const CONTRACT = join(__dirname, '../contracts/relay-api.schemas.yaml');
 
 const ajv = new Ajv({ strict: false, allErrors: true });
 addFormats(ajv);
-ajv.addSchema(parse(readFileSync(SEED, 'utf8')) as object, 'seed003');
+ajv.addSchema(parse(readFileSync(CONTRACT, 'utf8')) as object, 'relay');
 const cache = new Map<string, ValidateFunction>();
 
-/** Asserts `body` matches `#/components/schemas/<name>` of seed 003 (or an inline path, e.g. a route's response). */
-export function expectSeedSchema(name: string, body: unknown): void {
-  const ref = name.startsWith('#') ? `seed003${name}` : `seed003#/components/schemas/${name}`;
+/** Asserts `body` matches `#/components/schemas/<name>` of the relay contract (or another path inside it). */
+export function expectRelaySchema(name: string, body: unknown): void {
+  const ref = name.startsWith('#') ? `relay${name}` : `relay#/components/schemas/${name}`;
   let validate = cache.get(ref);
   if (!validate) {
     validate = ajv.compile({ $ref: ref });
     cache.set(ref, validate);
   }
-  if (!validate(body)) throw new Error(`${name} does not match seed 003: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(body).slice(0, 500)}`);
+  if (!validate(body)) throw new Error(`${name} does not match the relay contract: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(body).slice(0, 500)}`);
 }
 
 /** A `whk_test_…` API key for the tenant, through the admin API. */
