@@ -4,8 +4,7 @@ import type { Fallbacks } from './types';
 /**
  * The console's API client: the engine's own routes, authenticated by the session cookie (sent by the browser)
  * plus the session's CSRF token. Paths, query parameters and bodies are checked against the engine's OpenAPI
- * (openapi.d.ts, generated); a response is typed by its OpenAPI schema where the engine declares one, else by
- * the shape types.ts gives for that route.
+ * (openapi.d.ts, generated); a response is typed by its OpenAPI schema, or by types.ts for the routes listed there.
  */
 type Method = 'get' | 'post' | 'patch' | 'delete';
 type Op<P extends keyof paths, M extends Method> = NonNullable<paths[P][M]>;
@@ -15,9 +14,12 @@ type JsonOf<R> = R extends { content: { 'application/json': infer J } } ? J : ne
 type SuccessOf<O> = O extends { responses: infer R }
   ? JsonOf<R[200 & keyof R]> | JsonOf<R[201 & keyof R]> | JsonOf<R[202 & keyof R]>
   : never;
-type FallbackOf<P, M> = P extends keyof Fallbacks ? (M extends keyof Fallbacks[P] ? Fallbacks[P][M] : unknown) : unknown;
-/** The declared success schema, or the shape in types.ts where the engine declares none. */
-export type Reply<P extends keyof paths, M extends Method> = [SuccessOf<Op<P, M>>] extends [never] ? FallbackOf<P, M> : SuccessOf<Op<P, M>>;
+type Override<P, M> = P extends keyof Fallbacks ? (M extends keyof Fallbacks[P] ? [Fallbacks[P][M]] : never) : never;
+/**
+ * A route's response: the shape types.ts gives it, for routes whose schema the generated document leaves empty or
+ * loose; otherwise the success schema the engine's OpenAPI declares.
+ */
+export type Reply<P extends keyof paths, M extends Method> = [Override<P, M>] extends [never] ? SuccessOf<Op<P, M>> : Override<P, M>[0];
 
 export interface Problem {
   status: number;

@@ -293,7 +293,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["SendJobsController_list"];
+        /**
+         * List send jobs
+         * @description The tenant's send jobs, newest first, cursor-paginated; `status` narrows to one state.
+         */
+        get: operations["listSendJobs"];
         put?: never;
         post: operations["SendJobsController_create"];
         delete?: never;
@@ -343,7 +347,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["SendJobsController_resendUnknown"];
+        /**
+         * Resend unknown messages
+         * @description Puts the job's `unknown` messages back to `pending` and runs the job again for them. The provider may already have some of them: the operator accepts possible duplicates.
+         */
+        post: operations["resendUnknownSendJobMessages"];
         delete?: never;
         options?: never;
         head?: never;
@@ -459,6 +467,7 @@ export interface components {
             /** @default * */
             event_filter: string;
         };
+        DeliveryResponse: Record<string, never>;
         ErrorResponse: {
             /** @example unauthorized */
             error: string;
@@ -471,6 +480,7 @@ export interface components {
                 [key: string]: string[];
             };
         };
+        EventResponse: Record<string, never>;
         OpenConsoleSessionDto: {
             /**
              * @description The token from the link
@@ -558,6 +568,55 @@ export interface components {
              */
             finished_at: string | null;
         };
+        ResendUnknownResponse: {
+            /**
+             * Format: uuid
+             * @example 0192f1c4-7a10-7cc3-9e51-5b2d7f1a0c11
+             */
+            id: string;
+            /**
+             * @example running
+             * @enum {string}
+             */
+            status: "running";
+            /**
+             * @description unknown messages put back to pending
+             * @example 3
+             */
+            requeued: number;
+        };
+        SendJobPage: {
+            /**
+             * @example [
+             *       {
+             *         "id": "0192f1c4-7a10-7cc3-9e51-5b2d7f1a0c11",
+             *         "tenant_id": "0192f1c4-6f00-7a21-8d3e-1c2b3a4d5e6f",
+             *         "list_id": "0192f1c4-7000-7b44-a0c1-2d3e4f5a6b7c",
+             *         "campaign_id": "spring-sale",
+             *         "name": "Spring sale",
+             *         "subject": "Hello {{subscriber.preferences.first_name}}",
+             *         "status": "completed",
+             *         "scheduled_at": null,
+             *         "window_start": null,
+             *         "window_end": null,
+             *         "tracking": {
+             *           "open": true,
+             *           "click": true
+             *         },
+             *         "created_at": "2026-03-02T09:00:00.000Z",
+             *         "started_at": "2026-03-02T09:00:01.000Z",
+             *         "completed_at": "2026-03-02T09:04:12.000Z",
+             *         "failure_reason": null
+             *       }
+             *     ]
+             */
+            data: {
+                [key: string]: unknown;
+            }[];
+            /** @description cursor of the next page; null on the last */
+            next_cursor: string | null;
+        };
+        SubscriptionResponse: Record<string, never>;
         SuppressionPage: {
             data: components["schemas"]["SuppressionResponse"][];
             next_cursor: string | null;
@@ -719,7 +778,16 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["SubscriptionResponse"][];
+                        /**
+                         * @description cursor of the next page; null on the last
+                         * @example null
+                         */
+                        next_cursor: string | null;
+                    };
+                };
             };
         };
     };
@@ -903,7 +971,16 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["EventResponse"][];
+                        /**
+                         * @description cursor of the next page; null on the last
+                         * @example null
+                         */
+                        next_cursor: string | null;
+                    };
+                };
             };
         };
     };
@@ -970,7 +1047,16 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["DeliveryResponse"][];
+                        /**
+                         * @description cursor of the next page; null on the last
+                         * @example null
+                         */
+                        next_cursor: string | null;
+                    };
+                };
             };
         };
     };
@@ -1013,7 +1099,16 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["DeliveryResponse"][];
+                        /**
+                         * @description cursor of the next page; null on the last
+                         * @example null
+                         */
+                        next_cursor: string | null;
+                    };
+                };
             };
         };
     };
@@ -1191,7 +1286,7 @@ export interface operations {
             };
         };
     };
-    SendJobsController_list: {
+    listSendJobs: {
         parameters: {
             query?: {
                 /** @description Opaque cursor from a previous page's next_cursor */
@@ -1209,7 +1304,36 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SendJobPage"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No tenant in scope (a platform admin must send X-Tenant-Id) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Bad status, limit or cursor */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
             };
         };
     };
@@ -1275,7 +1399,7 @@ export interface operations {
             };
         };
     };
-    SendJobsController_resendUnknown: {
+    resendUnknownSendJobMessages: {
         parameters: {
             query?: never;
             header?: never;
@@ -1290,7 +1414,45 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ResendUnknownResponse"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Viewer role, or no tenant in scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such send job in this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The job is neither running nor completed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
             };
         };
     };

@@ -1,6 +1,7 @@
 /**
- * Response shapes for the routes whose OpenAPI entry declares no response schema yet; they mirror the engine's
- * DTOs (src/modules/**). The client prefers the OpenAPI schema as soon as a route declares one.
+ * Response shapes for the routes whose schema in the generated document is missing, empty or loose (response
+ * classes the document describes only when the Nest Swagger plugin compiles them; the drift test boots the app
+ * without it). They mirror the engine's response code (src/modules/**); every other route is typed by its schema.
  */
 export interface Page<T> {
   data: T[];
@@ -92,7 +93,7 @@ export interface Recovery {
   rate_per_second: number;
 }
 
-/** Response shape per route and method, used only while the route's OpenAPI entry declares none. */
+/** Response shape per route and method, in place of the generated document's. */
 export interface Fallbacks {
   '/v1/subscriptions': { get: Page<Subscription>; post: SubscriptionWithSecret };
   '/v1/subscriptions/{id}': { get: Subscription; patch: Subscription };
