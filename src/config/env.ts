@@ -80,6 +80,19 @@ export class Env {
   @IsString() MAIL_FILE_DIR = './var/mail';
   @Transform(toInt) @IsInt() @Min(0) SEND_RATE_PER_SECOND = 14;
 
+  // single background jobs (POST /jobs)
+  /** Job submissions per tenant per minute; tenants may override (`jobs_per_minute`). */
+  @Transform(toInt) @IsInt() @Min(1) JOBS_PER_MINUTE = 600;
+  /** Provider calls of one job before a transient failure becomes `fatal`. */
+  @Transform(toInt) @IsInt() @Min(1) JOB_MAX_ATTEMPTS = 5;
+  /** Delays of the completion callback's retries: N entries → N + 1 requests at most. */
+  @Transform(({ value }) => (typeof value === 'string' ? (toList({ value }) as string[]).map(Number) : value))
+  @IsInt({ each: true })
+  @Min(0, { each: true })
+  JOB_CALLBACK_RETRY_SCHEDULE_SECONDS: number[] = [30, 60, 120];
+  /** A job whose provider call a crash left open stays `running` (outcome_unknown) this long waiting for SES. */
+  @Transform(toInt) @IsInt() @Min(1) JOB_OUTCOME_UNKNOWN_TIMEOUT_SECONDS = 3600;
+
   // ses events
   @Transform(toList) @IsString({ each: true }) SES_SNS_TOPIC_ARNS: string[] = [];
   @Transform(toList) @IsString({ each: true }) SNS_TRUSTED_CERT_URL_PREFIXES: string[] = [];

@@ -3,7 +3,7 @@ import { FastifyReply, FastifyRequest } from 'fastify';
 import { RouteIndex } from '../http/route-index';
 import { AppError, ERROR_STATUS, ErrorCode, FieldErrors } from './app-error';
 import { buildProblem } from './problem';
-import { validationStatusOf } from './validation-status.decorator';
+import { errorDialectOf, validationStatusOf } from './validation-status.decorator';
 
 interface Resolved {
   status: number;
@@ -61,7 +61,9 @@ export class ProblemFilter implements ExceptionFilter {
       requestId: String(req.id),
       reason: resolved.reason,
       errors: resolved.errors,
+      dialect: errorDialectOf(req),
     });
+    if (errorDialectOf(req) === 'marigold') body.traceId = body.request_id;
     for (const [k, v] of Object.entries(resolved.headers ?? {})) reply.header(k, v);
     reply.status(resolved.status).header('content-type', 'application/problem+json; charset=utf-8').send(body);
   }

@@ -40,6 +40,13 @@ export const QUEUES = {
       run: 'send-job.run',
     },
   },
+  jobs: {
+    name: 'jobs',
+    jobs: {
+      /** One provider call of one single job (POST /jobs); job id `<job row id>:<attempt>`. */
+      run: 'job.run',
+    },
+  },
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES]['name'];
@@ -72,6 +79,9 @@ export const JOB_OPTIONS: Record<string, JobOptions> = {
   // Both are re-added by the send-jobs scheduler from Postgres while work remains, so Redis keeps nothing.
   [QUEUES.sendJobs.jobs.start]: { attempts: 3, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: true },
   [QUEUES.sendJobs.jobs.run]: { attempts: 1, removeOnComplete: true, removeOnFail: true },
+  // Removed when done either way, so a finished or failed Bull job never blocks re-adding the same id (the
+  // reconciler re-adds due rows after a Redis loss). Bull retries cover only errors before the claim.
+  [QUEUES.jobs.jobs.run]: { attempts: 3, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: true },
   // Progress lives in the row, so a retried or re-added job resumes after the last replayed delivery.
   [QUEUES.deadLetterRecoveries.jobs.run]: { attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: true },
 };
@@ -79,6 +89,11 @@ export const JOB_OPTIONS: Record<string, JobOptions> = {
 /** Job id of a delivery attempt: re-adding the same attempt (reconciler, retries) is a no-op while it exists. */
 export function deliveryAttemptJobId(deliveryId: string, attempt: number): string {
   return `${deliveryId}:${attempt}`;
+}
+
+/** Bull job id of a single job's attempt: one per (row, attempt), so a retry is a new id and a re-add a no-op. */
+export function jobRunId(rowId: string, attempt: number): string {
+  return `${rowId}:${attempt}`;
 }
 
 /** Job names declared for each queue (for the startup check). */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, In, IsNull, MoreThan, Repository } from 'typeorm';
+import { DataSource, EntityManager, In, IsNull, MoreThan, Repository } from 'typeorm';
 import { ApiKeyCache } from './api-key-cache';
 import { ApiKeyResolver } from '../../common/auth/credential-resolver';
 import { Principal, Role } from '../../common/auth/principal';
@@ -206,9 +206,13 @@ export class CredentialsService extends ApiKeyResolver {
     return { secret };
   }
 
-  /** The tenant's callback secret, or null before one was created. */
-  async callbackSecret(tenantId: string): Promise<string | null> {
-    const tenant = await this.tenants.require(tenantId);
+  /**
+   * The tenant's callback secret, or null before one was created. Pass the caller's transaction `manager` when
+   * inside one, so the read does not wait for a second pool connection.
+   */
+  async callbackSecret(tenantId: string, manager?: EntityManager): Promise<string | null> {
+    const tenant = manager ? await manager.findOneBy(Tenant, { id: tenantId }) : await this.tenants.require(tenantId);
+    if (!tenant) throw AppError.notFound('Tenant');
     return tenant.callbackSecretSealed ? this.box.open(tenant.callbackSecretSealed) : null;
   }
 }
