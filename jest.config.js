@@ -1,13 +1,6 @@
 /** Two projects: `unit` (specs beside the code, no I/O) and `e2e` (real Postgres, Redis and local peers). */
 const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false }, target: 'es2022', keepClassNames: true }, module: { type: 'commonjs' } }];
 
-// ESM-only dependencies Jest (on Node 20) cannot require; Node itself can. Compiled to CommonJS for tests.
-const esmDeps = ['content-disposition'];
-const e2eTransform = {
-  transform: { '^.+\\.ts$': swc, [`node_modules/(${esmDeps.join('|')})/.+\\.js$`]: swc },
-  transformIgnorePatterns: [`/node_modules/(?!(${esmDeps.join('|')})/)`],
-};
-
 module.exports = {
   testTimeout: 60000,
   projects: [
@@ -23,7 +16,7 @@ module.exports = {
       testEnvironment: 'node',
       roots: ['<rootDir>/test'],
       testMatch: ['**/*.e2e-spec.ts'],
-      ...e2eTransform,
+      transform: { '^.+\\.ts$': swc },
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },

@@ -2,6 +2,8 @@
  * Full-sync throughput: 100,000 subscribers in 100 signed batches of 1,000 posted over HTTP to the running app
  * (several in flight), then a second pass that updates all of them. The ceiling is the same rows upserted by a
  * bare `pg` loop with the same statements (upsertSyncRows), one transaction per batch, on its own fresh database.
+ * A third scenario imports 100,000 new members as one CSV upload (`POST /api/lists/{id}/imports`), which writes
+ * through the same statements; it is compared with the same insert ceiling and with full-sync pass 1.
  */
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
@@ -10,6 +12,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { Pool } from 'undici';
 import { AppModule } from '../src/app.module';
+import { signToken } from '../src/common/auth/token-issuer';
 import { configureApp, createFastifyAdapter } from '../src/configure-app';
 import { loadEnv } from '../src/config/load-env';
 import { ensureDatabase, runMigrations } from '../src/database/prepare-database';
@@ -99,6 +102,23 @@ async function httpPass(pool: Pool, mc: { clientId: string; secret: string }, te
   return timed(() => Promise.all(Array.from({ length: IN_FLIGHT }, worker)).then(() => undefined));
 }
 
+/** One CSV upload of `rows` new members into a new list, by an editor of the tenant; the import must be complete. */
+async function importPass(pool: Pool, token: string, rows: number) {
+  const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const list = await pool.request({ method: 'POST', path: '/api/lists', headers: auth, body: JSON.stringify({ name: 'bench import' }) });
+  const { id } = (await list.body.json()) as { id: string };
+  const csv = ['email,first_name', ...Array.from({ length: rows }, (_, i) => `import${i}@bench.example,Member ${i}`)].join('\n');
+  let result = '';
+  const seconds = await timed(async () => {
+    const res = await pool.request({ method: 'POST', path: `/api/lists/${id}/imports`, headers: { ...auth, 'content-type': 'text/csv' }, body: csv });
+    result = await res.body.text();
+    if (res.statusCode !== 201) throw new Error(`import failed: ${res.statusCode} ${result}`);
+  });
+  const done = JSON.parse(result) as { rows_imported: number };
+  if (done.rows_imported !== rows) throw new Error(`import wrote ${done.rows_imported} of ${rows} rows`);
+  return seconds;
+}
+
 /** The ceiling: the same statements over a bare pg connection, one transaction per batch, in a loop. */
 async function ceilingPass(client: Client, tenantId: string, listId: string, rows: SubscriberRow[], occurredAt: Date) {
   const syncId = randomUUID();
@@ -152,6 +172,8 @@ export async function run(): Promise<void> {
 
     const http1 = await httpPass(pool, mc, tenant.id, listId, first, new Date(Date.now() - 60_000));
     const http2 = await httpPass(pool, mc, tenant.id, listId, second, new Date());
+    const editor = signToken(env.JWT_SECRET as string, { subject: 'bench', tenantId: tenant.id, roles: ['editor'], ttlSeconds: 3600 }, {});
+    const csvImport = await importPass(pool, editor, TOTAL);
 
     await ceiling.connect();
     const [ceilTenant] = (await ceiling.query(`INSERT INTO tenants (id, name, slug) VALUES ($1, 'ceiling', $2) RETURNING id`, [randomUUID(), `ceiling-${suffix}`])).rows as { id: string }[];
@@ -169,6 +191,8 @@ export async function run(): Promise<void> {
     console.log(`full-sync: ${TOTAL} subscribers, ${TOTAL / BATCH} batches of ${BATCH}, ${IN_FLIGHT} in flight (target ratio >= 0.40x)`);
     line('pass 1 insert', http1, ceil1);
     line('pass 2 update', http2, ceil2);
+    line('CSV import', csvImport, ceil1);
+    console.log(`CSV import vs full-sync pass 1: ${(http1 / csvImport).toFixed(2)}x the full-sync rate`);
   } finally {
     await pool?.close();
     await ceiling.end().catch(() => undefined);

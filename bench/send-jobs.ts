@@ -6,7 +6,6 @@
  * 2. Rate limit 200/s with 2 worker processes: the measured send rate vs 200/s.
  */
 import 'reflect-metadata';
-import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { NestFactory } from '@nestjs/core';
 import Redis from 'ioredis';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -17,6 +16,7 @@ import { ensureDatabase, runMigrations } from '../src/database/prepare-database'
 import { RUN_SLOTS } from '../src/modules/send-jobs/send-jobs.producer';
 import { MAX_LANES } from '../src/modules/send-jobs/sending/send-job-runner';
 import { SesPeer } from '../test/peers/ses-peer';
+import { sesCeiling } from './_ses-ceiling';
 import { startWorkerProcess, stopWorkerProcess } from '../test/support/worker-process';
 
 // BENCH_SEND_JOBS_MEMBERS shrinks the list on a machine too busy for 100k in a few minutes (the figure is a rate).
@@ -72,44 +72,6 @@ async function waitDone(db: Client, jobId: string): Promise<{ status: string; st
   }
 }
 
-/** The ceiling: the same kind of email (Simple content + headers), `CONCURRENCY` loops of bare SendEmail calls. */
-async function ceiling(endpoint: string, seconds: number): Promise<number> {
-  const client = new SESv2Client({ region: 'us-east-1', endpoint, credentials: { accessKeyId: 'l', secretAccessKey: 'l' }, maxAttempts: 1 });
-  const content = {
-    Simple: {
-      Subject: { Data: 'Bench Bench', Charset: 'UTF-8' },
-      Body: {
-        Html: { Data: '<p>Hello user@bench.example, <a href="https://e.example/unsubscribe/x">unsubscribe</a></p>', Charset: 'UTF-8' },
-        Text: { Data: 'Hello user@bench.example, unsubscribe [https://e.example/unsubscribe/x]', Charset: 'UTF-8' },
-      },
-      Headers: [
-        { Name: 'List-Unsubscribe', Value: '<https://e.example/unsubscribe/x>' },
-        { Name: 'List-Unsubscribe-Post', Value: 'List-Unsubscribe=One-Click' },
-      ],
-    },
-  };
-  let sent = 0;
-  const until = Date.now() + seconds * 1000;
-  const start = process.hrtime.bigint();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (Date.now() < until) {
-        await client.send(
-          new SendEmailCommand({
-            FromEmailAddress: 'bench@bench.example',
-            Destination: { ToAddresses: ['user@bench.example'] },
-            Content: content,
-            EmailTags: [{ Name: 'message_id', Value: randomUUID() }],
-          }),
-        );
-        sent++;
-      }
-    }),
-  );
-  client.destroy();
-  return sent / (Number(process.hrtime.bigint() - start) / 1e9);
-}
-
 export async function run(): Promise<void> {
   const suffix = randomBytes(4).toString('hex');
   const dbName = `se_bench_sj_${suffix}`;
@@ -137,13 +99,13 @@ export async function run(): Promise<void> {
     // Scenario 1: one in-process worker, rate limit off.
     // The ceiling is measured before and after the engine run; the higher one is used (a conservative ratio on a
     // machine whose load changes during the run).
-    const ceilingBefore = await ceiling(endpoint, 10);
+    const ceilingBefore = await sesCeiling(endpoint, 10, CONCURRENCY);
     const app = await NestFactory.createApplicationContext(AppModule.register(loadEnv({ ...env, APP_ROLE: 'worker' }, '/nonexistent/.env')), { logger: false });
     await app.init();
     const jobId = await seedJob(db, TOTAL, 0);
     const done = await waitDone(db, jobId);
     await app.close();
-    const ceilingRate = Math.max(ceilingBefore, await ceiling(endpoint, 10));
+    const ceilingRate = Math.max(ceilingBefore, await sesCeiling(endpoint, 10, CONCURRENCY));
     const seconds = (done.completed_at.getTime() - done.started_at.getTime()) / 1000;
     const { rows } = await db.query(`SELECT count(*)::int AS n FROM send_job_messages WHERE send_job_id = $1 AND status = 'sent'`, [jobId]);
     const rate = rows[0].n / seconds;

@@ -15,24 +15,24 @@ import { Pool } from 'undici';
 import { signToken } from '../src/common/auth/token-issuer';
 import { fixedRate, FixedRateResult } from './_load';
 
-const EVENTS = Number(process.env.BENCH_WEBHOOK_EVENTS ?? 20_000);
+export const EVENTS = Number(process.env.BENCH_WEBHOOK_EVENTS ?? 20_000);
 /** In-flight deliveries: the per-subscription cap, and the ceiling loop's concurrency. */
-const CONCURRENCY = Number(process.env.BENCH_WEBHOOK_CONCURRENCY ?? 10);
+export const CONCURRENCY = Number(process.env.BENCH_WEBHOOK_CONCURRENCY ?? 10);
 const RATE = 1000;
 const DURATION_S = 30;
-const PG = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const REDIS = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const JWT_SECRET = randomBytes(32).toString('hex');
+export const PG = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const REDIS = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const JWT_SECRET = randomBytes(32).toString('hex');
 /** Shared by the api and worker processes (the worker opens the secrets the api sealed). */
 const ENCRYPTION_KEY = randomBytes(32).toString('base64');
 
-interface Peer {
+export interface Peer {
   child: ChildProcess;
   port: number;
 }
 
 /** A port nothing listens on right now (the OS picks it). */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer().listen(0, '127.0.0.1', () => {
       const { port } = server.address() as { port: number };
@@ -42,7 +42,7 @@ function freePort(): Promise<number> {
   });
 }
 
-function forkPeer(file: string, env: Record<string, string> = {}, args: string[] = []): Promise<Peer> {
+export function forkPeer(file: string, env: Record<string, string> = {}, args: string[] = []): Promise<Peer> {
   const child = fork(join(__dirname, file), args, { execArgv: ['-r', 'ts-node/register/transpile-only'], env: { ...process.env, ...env }, stdio: 'inherit' });
   return new Promise((resolve, reject) => {
     child.once('message', (m: { port: number }) => resolve({ child, port: m.port }));
@@ -50,7 +50,7 @@ function forkPeer(file: string, env: Record<string, string> = {}, args: string[]
   });
 }
 
-function ask<T>(peer: Peer, msg: string): Promise<T> {
+export function ask<T>(peer: Peer, msg: string): Promise<T> {
   return new Promise((resolve) => {
     peer.child.once('message', (m: T) => resolve(m));
     peer.child.send(msg);
@@ -61,7 +61,7 @@ function ask<T>(peer: Peer, msg: string): Promise<T> {
  * Boots the real engine (src/main.ts) on a fresh database in the deployment shape the README describes: an `api`
  * process (which migrates) and a `worker` process, so ingest and delivery do not share one event loop and pool.
  */
-async function startEngine(dbUrl: string, port: number, prefix: string): Promise<ChildProcess[]> {
+export async function startEngine(dbUrl: string, port: number, prefix: string): Promise<ChildProcess[]> {
   const api = await startProcess('api', dbUrl, port, prefix);
   const worker = await startProcess('worker', dbUrl, await freePort(), prefix);
   return [api, worker];
@@ -103,7 +103,7 @@ async function startProcess(role: 'api' | 'worker', dbUrl: string, port: number,
   }
 }
 
-async function json<T>(res: Response): Promise<T> {
+export async function json<T>(res: Response): Promise<T> {
   if (!res.ok) throw new Error(`${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 }
@@ -121,7 +121,7 @@ async function setUp(base: string, receiverPort: number): Promise<string> {
 }
 
 /** CPU seconds (user + system) used so far by each process, by pid and by command name (Linux /proc). */
-function cpuSnapshot(): { byPid: Map<number, number>; byName: Map<string, number> } {
+export function cpuSnapshot(): { byPid: Map<number, number>; byName: Map<string, number> } {
   const byPid = new Map<number, number>();
   const byName = new Map<string, number>();
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
@@ -140,7 +140,7 @@ function cpuSnapshot(): { byPid: Map<number, number>; byName: Map<string, number
 }
 
 /** CPU ms per event of each part of the pipeline between two snapshots. */
-function cpuPerEvent(before: ReturnType<typeof cpuSnapshot>, after: ReturnType<typeof cpuSnapshot>, parts: Record<string, number>, events: number): string {
+export function cpuPerEvent(before: ReturnType<typeof cpuSnapshot>, after: ReturnType<typeof cpuSnapshot>, parts: Record<string, number>, events: number): string {
   const ms = (a: number, b: number) => (((b - a) * 1000) / events).toFixed(2);
   const byPid = Object.entries(parts).map(([label, pid]) => `${label} ${ms(before.byPid.get(pid) ?? 0, after.byPid.get(pid) ?? 0)}`);
   const byName = ['postgres', 'redis-server'].map((n) => `${n} ${ms(before.byName.get(n) ?? 0, after.byName.get(n) ?? 0)}`);
@@ -148,14 +148,14 @@ function cpuPerEvent(before: ReturnType<typeof cpuSnapshot>, after: ReturnType<t
 }
 
 /** Runs `total` tasks with `concurrency` workers. */
-async function loop(total: number, concurrency: number, task: (i: number) => Promise<void>): Promise<void> {
+export async function loop(total: number, concurrency: number, task: (i: number) => Promise<void>): Promise<void> {
   let next = 0;
   await Promise.all(Array.from({ length: concurrency }, async () => {
     while (next < total) await task(next++);
   }));
 }
 
-async function ceilingLoop(receiverPort: number): Promise<number> {
+export async function ceilingLoop(receiverPort: number): Promise<number> {
   const pool = new Pool(`http://127.0.0.1:${receiverPort}`, { connections: CONCURRENCY });
   const body = JSON.stringify({ id: 'x', type: 'bench.event', created_at: new Date().toISOString(), data: { n: 1 } });
   const started = performance.now();
@@ -237,16 +237,21 @@ export async function run(): Promise<void> {
     }
     console.log(`  p99 events / hello: ${(ingest.p99 / Math.max(1, helloRes.p99)).toFixed(1)}× (target p99 ≤ 50 ms, 0 errors)`);
   } finally {
-    for (const child of children) child.kill('SIGCONT');
-    for (const child of children) child.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 1000));
-    const admin = new Client({ connectionString: PG });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => undefined);
-    await admin.end();
-    const redis = new Redis(REDIS);
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length) await redis.del(...keys);
-    redis.disconnect();
+    await tearDown(children, dbName, prefix);
   }
+}
+
+/** Stops the processes, drops the database and the Redis keys of one run. */
+export async function tearDown(children: ChildProcess[], dbName: string, prefix: string): Promise<void> {
+  for (const child of children) child.kill('SIGCONT');
+  for (const child of children) child.kill('SIGTERM');
+  await new Promise((r) => setTimeout(r, 1000));
+  const admin = new Client({ connectionString: PG });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => undefined);
+  await admin.end();
+  const redis = new Redis(REDIS);
+  const keys = await redis.keys(`${prefix}:*`);
+  if (keys.length) await redis.del(...keys);
+  redis.disconnect();
 }

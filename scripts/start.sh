@@ -3,10 +3,8 @@
 # builds, creates and migrates the database (DB_MIGRATE), and serves on $PORT (default 3000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  # npm install, not npm ci: the lock cannot list @swc/core binaries for other platforms here, which npm ci rejects
-  npm install --no-audit --no-fund --prefer-offline
-fi
+bash scripts/install.sh
 [ -f .env ] || { cp .env.example .env; echo "wrote .env from .env.example (development defaults)"; }
-npx nest build
+echo "building (nest build, console)…"; npx nest build
+npx vite build --config console/vite.config.ts --logLevel warn
 exec node dist/src/main.js

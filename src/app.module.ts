@@ -1,6 +1,6 @@
 import { BullModule } from '@nestjs/bull';
 import { DynamicModule, Module, Type } from '@nestjs/common';
-import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
@@ -10,21 +10,27 @@ import { JwtVerifier } from './common/auth/jwt-verifier';
 import { JwtStrategy } from './common/auth/jwt.strategy';
 import { ValidationStatusGuard } from './common/errors/validation-status.decorator';
 import { BodyLimitGuard } from './common/http/body-limit';
+import { redactRequest, redactResponse } from './common/logging/redact';
 import { MetricsModule } from './common/metrics/metrics.module';
 import { MetricsAccess } from './common/metrics/metrics-access';
 import { MetricsController } from './common/metrics/metrics.controller';
 import { QueueMetrics } from './common/metrics/queue-metrics';
+import { AppLogger, logTransport } from './common/ops/app-logger';
 import { bullRootOptions } from './common/queue/bull-options';
 import { PeriodicJobs } from './common/queue/periodic-jobs';
 import { WorkerCheck } from './common/queue/worker-check';
+import { WorkerHeartbeat } from './common/queue/worker-heartbeat';
 import { RateLimitGuard } from './common/rate-limit/rate-limit.guard';
 import { TenantLimits } from './common/rate-limit/tenant-limits';
 import { RedisModule } from './common/redis/redis.module';
 import { PeriodicTasksModule } from './common/scheduling/periodic-tasks';
+import { WellFormedInput } from './common/validation/well-formed';
 import { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
 import { Env } from './config/env';
 import { dataSourceOptions } from './database/data-source-options';
+import { ConsoleModule } from './modules/console/console.module';
+import { DeadLettersWorkerModule } from './modules/dead-letters/dead-letters-worker.module';
 import { DeadLettersModule } from './modules/dead-letters/dead-letters.module';
 import { DeliveriesWorkerModule } from './modules/deliveries/deliveries-worker.module';
 import { DeliveriesModule } from './modules/deliveries/deliveries.module';
@@ -49,9 +55,10 @@ const DOMAIN_MODULES = [
   SubscribersModule,
   SendJobsModule,
   SesEventsModule,
+  ConsoleModule,
 ];
 /** Processors and schedulers, loaded only when APP_ROLE is `worker` or `all`. */
-const WORKER_MODULES = [MaintenanceWorkerModule, SubscribersWorkerModule, DeliveriesWorkerModule, SendJobsWorkerModule];
+const WORKER_MODULES = [MaintenanceWorkerModule, SubscribersWorkerModule, DeliveriesWorkerModule, SendJobsWorkerModule, DeadLettersWorkerModule];
 
 @Module({})
 export class AppModule {
@@ -64,10 +71,12 @@ export class AppModule {
         LoggerModule.forRoot({
           pinoHttp: {
             level: env.LOG_LEVEL,
+            transport: logTransport(env.NODE_ENV),
             // fastify's genReqId stored the id on the raw request; pino-http reuses `req.id`.
             // Every line (request logs and the worker's own) names the process role.
             base: { pid: process.pid, hostname: hostname(), role: env.APP_ROLE },
-            redact: ['req.headers.authorization', 'req.headers["x-signature"]', 'req.headers.cookie'],
+            // Credentials leave no trace: secret-like headers, and `?key=` / `?token=` / … in the URL and the parsed query.
+            serializers: { req: redactRequest, res: redactResponse },
           },
         }),
         TypeOrmModule.forRoot({ ...dataSourceOptions(env.DATABASE_URL), entities: [], autoLoadEntities: true }),
@@ -84,17 +93,20 @@ export class AppModule {
       ],
       controllers: [MetricsController],
       providers: [
+        AppLogger,
         JwtStrategy,
         JwtVerifier,
         TenantLimits,
         QueueMetrics,
         MetricsAccess,
-        ...(env.runsWorker ? [WorkerCheck, PeriodicJobs] : []),
+        ...(env.runsWorker ? [WorkerCheck, PeriodicJobs, WorkerHeartbeat] : []),
         // Order matters: note the route's error dialect, authenticate, check size, count against the rate limit.
         { provide: APP_GUARD, useClass: ValidationStatusGuard },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_GUARD, useClass: BodyLimitGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },
+        // After every guard (route signature guards too), before route interceptors and pipes.
+        { provide: APP_INTERCEPTOR, useClass: WellFormedInput },
       ],
     };
   }

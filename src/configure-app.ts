@@ -1,17 +1,20 @@
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FastifyBodyParser, FastifyReply, FastifyRequest } from 'fastify';
-import { IncomingMessage } from 'node:http';
+import { IncomingMessage, STATUS_CODES } from 'node:http';
+import { Duplex } from 'node:stream';
 import { parse as parseQuery } from 'node:querystring';
-import { Logger } from 'nestjs-pino';
 import { v7 as uuidv7 } from 'uuid';
 import { buildProblem } from './common/errors/problem';
 import { ProblemFilter } from './common/errors/problem.filter';
 import { MAX_BODY_BYTES } from './common/http/body-limit';
 import { RouteIndex } from './common/http/route-index';
 import { Metrics } from './common/metrics/metrics';
+import { AppLogger } from './common/ops/app-logger';
 import { mountBullBoard } from './common/ops/bull-board';
 import { mountSwagger } from './common/ops/swagger';
 import { createValidationPipe } from './common/validation/validation.pipe';
+import { AppConfig } from './config/app-config';
+import { mountConsole } from './modules/console/console-static';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -23,11 +26,35 @@ function requestId(req: IncomingMessage): string {
   return id;
 }
 
+/**
+ * Errors Node's HTTP parser raises before fastify sees a request (an oversize request line or headers, a
+ * malformed request, a timeout): answered as problems too, instead of fastify's own JSON.
+ */
+function clientErrorHandler(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, code, detail] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'headers_too_large', 'The request line or headers exceed the size limit']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'request_timeout', 'The request was not received in time']
+        : [400, 'bad_request', 'Malformed HTTP request'];
+  const id = uuidv7();
+  const body = JSON.stringify(buildProblem({ status, code, detail, instance: '', requestId: id }));
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `Content-Type: application/problem+json; charset=utf-8\r\nX-Request-Id: ${id}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(err);
+}
+
 export function createFastifyAdapter(): FastifyAdapter {
   return new FastifyAdapter({
     bodyLimit: MAX_BODY_BYTES,
     genReqId: requestId,
     requestIdHeader: false,
+    clientErrorHandler,
     trustProxy: true,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
     // Errors fastify raises before routing (a malformed URL) bypass Nest's filter: answer them in the same dialect.
@@ -46,7 +73,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   // Every role logs through pino at LOG_LEVEL. main.ts buffers Nest's logs until here, and Nest flushes the buffer
   // only on listen(): a worker (init() only) kept buffering forever and wrote nothing, not even its warnings.
-  app.useLogger(app.get(Logger));
+  app.useLogger(app.get(AppLogger));
   app.flushLogs();
 
   // JSON, any `+json` type (CloudEvents) and text/plain (Amazon SNS posts JSON as text/plain) parse as JSON;
@@ -59,6 +86,9 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   app.useBodyParser('application/x-www-form-urlencoded', { bodyLimit: MAX_BODY_BYTES }, (_req, body: Buffer, done) =>
     done(null, { ...parseQuery(body.toString()) }),
   );
+
+  // CSV uploads (list imports) reach the route as the request stream itself: read as they arrive, never buffered.
+  fastify.addContentTypeParser('text/csv', (_req, payload, done) => done(null, payload));
 
   fastify.addHook('onRequest', (req: FastifyRequest, reply: FastifyReply, done: () => void) => {
     reply.header('X-Request-Id', req.id);
@@ -81,5 +111,6 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
 
   mountSwagger(app);
   await mountBullBoard(app);
+  if (app.get(AppConfig).runsApi) await mountConsole(app);
   app.enableShutdownHooks();
 }

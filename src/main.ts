@@ -2,6 +2,8 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
+import { AppLogger } from './common/ops/app-logger';
+import { bootSummary } from './common/ops/boot-summary';
 import { createFastifyAdapter, configureApp } from './configure-app';
 import { EnvError } from './config/env';
 import { loadEnv } from './config/load-env';
@@ -9,8 +11,8 @@ import { ensureDatabase, runMigrations } from './database/prepare-database';
 
 async function bootstrap(): Promise<void> {
   const env = loadEnv();
-  if (!env.isProduction) await ensureDatabase(env.DATABASE_URL);
-  if (env.migrateOnBoot) await runMigrations(env.DATABASE_URL);
+  const databaseCreated = !env.isProduction && (await ensureDatabase(env.DATABASE_URL));
+  const migrationsApplied = env.migrateOnBoot ? await runMigrations(env.DATABASE_URL) : null;
 
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(env), createFastifyAdapter(), {
     bufferLogs: true,
@@ -22,6 +24,7 @@ async function bootstrap(): Promise<void> {
   } else {
     await app.init(); // worker: processors and schedulers only
   }
+  app.get(AppLogger).log(bootSummary(env, { databaseCreated, migrationsApplied }), 'Boot');
 }
 
 bootstrap().catch((err: unknown) => {

@@ -125,7 +125,7 @@ describe('problem responses', () => {
     it('wrong method → 405 with Allow', async () => {
       const res = await request(t.url).delete('/api/tenants');
       problem(res, 405, 'method_not_allowed');
-      expect(res.headers.allow).toBe('POST');
+      expect(res.headers.allow).toBe('GET, POST');
     });
 
     it('a duplicate slug → 409, not a database error', async () => {

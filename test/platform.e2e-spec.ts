@@ -1,5 +1,8 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import request from 'supertest';
-import { createTestApp, TestApp } from './support/app';
+import { createTestApp, TEST_ENCRYPTION_KEY, TEST_JWT_SECRET, TestApp } from './support/app';
 import { adminToken, createTenant } from './support/auth';
 
 describe('platform basics', () => {
@@ -32,6 +35,29 @@ describe('tenant administration', () => {
     t = await createTestApp();
   });
   afterAll(async () => t?.close());
+
+  it('lists tenants for admins only, newest first, with an opaque cursor', async () => {
+    const made = [await createTenant(t), await createTenant(t), await createTenant(t)];
+    const first = await request(t.url).get('/api/tenants?limit=2').set(admin()).expect(200);
+    expect(first.body.data.map((x: { id: string }) => x.id)).toEqual([made[2].id, made[1].id]);
+    expect(first.body.next_cursor).toEqual(expect.any(String));
+    const next = await request(t.url).get(`/api/tenants?limit=2&cursor=${first.body.next_cursor}`).set(admin()).expect(200);
+    expect(next.body.data[0].id).toBe(made[0].id);
+    expect((await request(t.url).get('/api/tenants?cursor=nope').set(admin())).status).toBe(422);
+    expect((await request(t.url).get('/api/tenants').set('Authorization', `Bearer ${made[0].editor}`)).status).toBe(403);
+  });
+
+  it('npm run token: --help, a slug resolves to the tenant, an unknown tenant is refused', async () => {
+    const tenant = await createTenant(t);
+    const run = (...args: string[]) =>
+      promisify(execFile)(process.execPath, [require.resolve('ts-node/dist/bin'), '-T', join(__dirname, '../scripts/token.ts'), ...args], {
+        env: { ...process.env, DATABASE_URL: t.env.DATABASE_URL, JWT_SECRET: TEST_JWT_SECRET, APP_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY },
+      });
+    expect((await run('--help')).stdout).toContain('--tenant <id or slug>');
+    const token = (await run('--tenant', tenant.slug, '--role', 'viewer')).stdout.trim();
+    await request(t.url).get('/api/send-jobs').set('Authorization', `Bearer ${token}`).expect(200);
+    await expect(run('--tenant', 'no-such-tenant')).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('No tenant "no-such-tenant"') });
+  });
 
   it('patches settings and keeps unknown keys out', async () => {
     const tenant = await createTenant(t);

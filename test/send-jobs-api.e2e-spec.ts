@@ -86,11 +86,18 @@ describe('send jobs API contract', () => {
     ['unknown list', { list_id: randomUUID(), subject: 'S', body_html: 'x' }, 'list_id'],
     ['a bad date', { list_id: 'L', subject: 'S', body_html: 'x', scheduled_at: 'tomorrow' }, 'scheduled_at'],
     ['same field both ways, different values', { list_id: 'L', subject: 'S', body_html: 'x', bodyHtml: 'y' }, 'body_html'],
+    ['an unknown merge tag', { list_id: 'L', subject: 'Hello {{firstname}}', body_html: 'x' }, 'subject'],
   ])('422 on %s', async (_, body, field) => {
     const withList = JSON.parse(JSON.stringify(body).replace('"L"', `"${listId}"`)) as Record<string, unknown>;
     const res = await post(a.editor, withList).expect(422);
     expect(res.body).toMatchObject({ error: 'validation_failed', status: 422 });
     expect(res.body.errors).toHaveProperty(field);
+  });
+
+  it('names the unknown merge tag in the 422 and accepts the aliases', async () => {
+    const bad = await post(a.editor, { list_id: listId, subject: 'Hi {{firstname}}', body_text: '{{email}}' }).expect(422);
+    expect(bad.body.errors.subject[0]).toContain('{{firstname}}');
+    await post(a.editor, { list_id: listId, subject: 'Hi {{first_name|there}}', body_text: 'For {{email}}' }).expect(200);
   });
 
   it('accepts the same field both ways with the same value', async () => {

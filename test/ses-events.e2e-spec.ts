@@ -438,14 +438,15 @@ describe('SES events (POST /webhooks/ses, GET /api/ses-events, GET /api/delivera
     });
   });
 
-  it('documents the route: SesEvent body, sesSignature security', async () => {
+  it('documents the route: SesEvent body, sesSignature security, problem+json errors', async () => {
     const doc = (await request(t.url).get('/docs-json').expect(200)).body;
     const op = doc.paths['/webhooks/ses'].post;
     expect(op.security).toEqual([{ sesSignature: [] }]);
     expect(op.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/SesEvent' });
     expect(doc.components.schemas.SesEvent.required).toEqual(expect.arrayContaining(['event_type', 'message_id', 'tenant_id', 'email', 'occurred_at']));
     expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['200', '401', '403']));
-    expect(op.responses['401'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/ErrorResponse' });
+    expect(op.responses['401'].content['application/problem+json'].schema).toEqual({ $ref: '#/components/schemas/ErrorResponse' });
+    expect(op.responses['401'].content['application/problem+json'].example).toMatchObject({ status: 401, error: 'unauthorized' });
     expect(doc.paths['/api/ses-events'].get.security).toEqual([{ bearerAuth: [] }]);
   });
 

@@ -38,7 +38,8 @@ describe('the delivery worker\'s statements: batched record, keyset reconcile', 
       deliveryId,
       subscriptionId,
       attempt: {
-        requestSignature: 't=1,v1=x', webhookSignature: 'v1,x', url: 'http://127.0.0.1/x', responseStatus: dead ? 404 : 200,
+        requestSignature: 't=1,v1=x', webhookSignature: 'v1,x', url: 'http://127.0.0.1/x', requestHeaders: { 'webhook-id': deliveryId },
+        responseStatus: dead ? 404 : 200,
         responseHeaders: { 'content-type': 'text/plain' }, responseBodySnippet: 'ok', latencyMs: 3, errorCode: null, errorDetail: null,
       },
       settlement: {

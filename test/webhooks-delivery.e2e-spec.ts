@@ -266,6 +266,32 @@ describe('webhook delivery: signing, outcomes, retries, reconciler, live stream'
     expect(row).toEqual({ status: 'success', attempts_made: 2 });
   });
 
+  it('keeps finished attempt jobs for Bull Board, and a kept job never swallows the reconciler re-adding its id', async () => {
+    await subscribe('kept');
+    const queue = t.app.get<Queue>(getQueueToken(QUEUES.deliveries.name));
+    const deliveryOf = async (eventId: string) =>
+      (await t.db.query<{ id: string }>('SELECT id FROM webhook_deliveries WHERE event_id = $1', [eventId])).rows[0].id;
+
+    const sent = await send('kept', { n: 1 });
+    await settled(sent, 'success');
+    expect(await (await queue.getJob(`${await deliveryOf(sent)}:1`))?.isCompleted()).toBe(true);
+
+    // A worker takes attempt 1 and the job fails without recording the attempt (as when deferrals run out):
+    // the row stays due, and the failed job is kept under the id the reconciler will add again.
+    await queue.pause(true);
+    const stuck = await send('kept', { n: 2 });
+    const job = await queue.getNextJob();
+    expect(job?.id).toBe(`${await deliveryOf(stuck)}:1`);
+    job!.discard(); // no Bull retry left: this is the job's final failure
+    await job!.moveToFailed({ message: 'deferrals exhausted' });
+    expect(await (await queue.getJob(job!.id))?.isFailed()).toBe(true);
+    await queue.resume(true);
+
+    await t.app.get(DeliveryReconciler).run();
+    await receiver.waitFor('/kept', 2);
+    await settled(stuck, 'success');
+  });
+
   it('caps in-flight deliveries per subscription', async () => {
     receiver.script('/capped', { delayMs: 300 });
     await subscribe('capped');

@@ -40,6 +40,7 @@ describe('SSRF guard with WEBHOOK_ALLOWED_CIDRS empty', () => {
       const created = await post('/v1/subscriptions', { url }).expect(400);
       expectRelaySchema('Problem', created.body);
       expect(created.body.errors.url).toEqual([expect.stringContaining('private')]);
+      expect(created.body.detail).toContain('WEBHOOK_ALLOWED_CIDRS');
       expectRelaySchema('Problem', (await post('/v1/webhooks/test', { url }).expect(400)).body);
     }
     expect(receiver.requests).toHaveLength(0);

@@ -35,6 +35,9 @@ describe('parseEnv', () => {
     expect(() =>
       parseEnv({ ...base, NODE_ENV: 'production', JWT_SECRET: 'dev-only-jwt-secret-change-me-0123456789abcdef' }),
     ).toThrow(/JWT_SECRET: the example value is refused in production/);
+    expect(() => parseEnv({ ...base, NODE_ENV: 'production', SES_EVENTS_HMAC_SECRET: 'dev-only-ses-events-hmac-secret' })).toThrow(
+      /SES_EVENTS_HMAC_SECRET: the example value is refused in production/,
+    );
   });
 
   it('defaults DB_MIGRATE to false in production', () => {

@@ -54,7 +54,7 @@ export class Env {
   @IsOptional() @IsString() JWT_ISSUER?: string;
   @IsOptional() @IsString() JWT_AUDIENCE?: string;
   /** Lifetime of tokens issued by POST /oauth/token. */
-  @Transform(toInt) @IsInt() @Min(60) OAUTH_TOKEN_TTL_SECONDS = 3600;
+  @Transform(toInt) @IsInt() @Min(60) @Max(86400) OAUTH_TOKEN_TTL_SECONDS = 3600;
   /** Bearer token Prometheus presents at /metrics (an admin JWT works too). Empty: admin JWT only. */
   @IsOptional() @IsString() @MinLength(16) METRICS_TOKEN?: string;
 
@@ -80,6 +80,19 @@ export class Env {
   @IsString() MAIL_FILE_DIR = './var/mail';
   @Transform(toInt) @IsInt() @Min(0) SEND_RATE_PER_SECOND = 14;
 
+  // single background jobs (POST /jobs)
+  /** Job submissions per tenant per minute; tenants may override (`jobs_per_minute`). */
+  @Transform(toInt) @IsInt() @Min(1) JOBS_PER_MINUTE = 600;
+  /** Provider calls of one job before a transient failure becomes `fatal`. */
+  @Transform(toInt) @IsInt() @Min(1) JOB_MAX_ATTEMPTS = 5;
+  /** Delays of the completion callback's retries: N entries → N + 1 requests at most. */
+  @Transform(({ value }) => (typeof value === 'string' ? (toList({ value }) as string[]).map(Number) : value))
+  @IsInt({ each: true })
+  @Min(0, { each: true })
+  JOB_CALLBACK_RETRY_SCHEDULE_SECONDS: number[] = [30, 60, 120];
+  /** A job whose provider call a crash left open stays `running` (outcome_unknown) this long waiting for SES. */
+  @Transform(toInt) @IsInt() @Min(1) JOB_OUTCOME_UNKNOWN_TIMEOUT_SECONDS = 3600;
+
   // ses events
   @Transform(toList) @IsString({ each: true }) SES_SNS_TOPIC_ARNS: string[] = [];
   @Transform(toList) @IsString({ each: true }) SNS_TRUSTED_CERT_URL_PREFIXES: string[] = [];
@@ -98,6 +111,8 @@ export class Env {
   @Transform(toInt) @IsInt() @Min(100) WEBHOOK_TIMEOUT_MS = 15000;
   @Transform(toInt) @IsInt() @Min(1) WEBHOOK_DISABLE_AFTER_FAILURES = 20;
   @Transform(toInt) @IsInt() @Min(1) WEBHOOK_MAX_IN_FLIGHT_PER_SUBSCRIPTION = 10;
+  /** Bulk recover: dead letters replayed per second per tenant, unless the tenant sets `replay_rate_per_second`. */
+  @Transform(toInt) @IsInt() @Min(1) DEAD_LETTER_REPLAY_RATE_PER_SECOND = 10;
 
   get isProduction(): boolean {
     return this.NODE_ENV === 'production';
@@ -122,6 +137,7 @@ export class EnvError extends Error {}
 const EXAMPLE_SECRETS = new Set([
   'dev-only-jwt-secret-change-me-0123456789abcdef',
   'ZGV2LW9ubHktZW5jcnlwdGlvbi1rZXktMzItYnl0ZXM=',
+  'dev-only-ses-events-hmac-secret',
 ]);
 
 /** Validates a raw environment; throws an EnvError whose message is one line naming the variable. */
@@ -144,7 +160,7 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
     throw new EnvError('Invalid environment variable SMTP_URL: required when MAIL_TRANSPORT=smtp');
   }
   if (env.isProduction) {
-    for (const name of ['JWT_SECRET', 'APP_ENCRYPTION_KEY'] as const) {
+    for (const name of ['JWT_SECRET', 'APP_ENCRYPTION_KEY', 'SES_EVENTS_HMAC_SECRET'] as const) {
       if (env[name] && EXAMPLE_SECRETS.has(env[name])) {
         throw new EnvError(`Invalid environment variable ${name}: the example value is refused in production`);
       }

@@ -5,8 +5,8 @@ import { dataSourceOptions } from './data-source-options';
 /** Any fixed 64-bit key; every process that migrates takes the same one. */
 const MIGRATION_LOCK_KEY = 7_301_993_117;
 
-/** Creates the database named in the URL when it is missing (development convenience). */
-export async function ensureDatabase(databaseUrl: string): Promise<void> {
+/** Creates the database named in the URL when it is missing (development convenience); true when it did. */
+export async function ensureDatabase(databaseUrl: string): Promise<boolean> {
   const url = new URL(databaseUrl);
   const name = decodeURIComponent(url.pathname.slice(1));
   url.pathname = '/postgres';
@@ -14,11 +14,14 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
   await client.connect();
   try {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (found.rowCount === 0) {
-      await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`).catch((err: { code?: string }) => {
-        if (err.code !== '42P04') throw err; // another process created it first
-      });
-    }
+    if (found.rowCount !== 0) return false;
+    return await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`).then(
+      () => true,
+      (err: { code?: string }) => {
+        if (err.code !== '42P04') throw err;
+        return false; // another process created it first
+      },
+    );
   } finally {
     await client.end();
   }

@@ -28,9 +28,12 @@ export class WebhookReceiver {
   private readonly active = new Map<string, number>();
   private readonly peak = new Map<string, number>();
   private server!: Server;
+  private publicHost = '127.0.0.1';
 
-  static async start(): Promise<WebhookReceiver> {
+  /** Listens on `host` (127.0.0.1; 0.0.0.0 to be reached from other containers) and names itself `publicHost` in url(). */
+  static async start(host = '127.0.0.1', publicHost = host): Promise<WebhookReceiver> {
     const r = new WebhookReceiver();
+    r.publicHost = publicHost;
     r.server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
@@ -54,7 +57,7 @@ export class WebhookReceiver {
       });
     });
     r.server.keepAliveTimeout = 30_000;
-    await new Promise<void>((resolve) => r.server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => r.server.listen(0, host, resolve));
     return r;
   }
 
@@ -62,9 +65,9 @@ export class WebhookReceiver {
     return (this.server.address() as AddressInfo).port;
   }
 
-  /** `http://127.0.0.1:<port><path>` */
+  /** `http://127.0.0.1:<port><path>` (or the public host it was started with) */
   url(path = '/'): string {
-    return `http://127.0.0.1:${this.port}${path}`;
+    return `http://${this.publicHost}:${this.port}${path}`;
   }
 
   /** The most requests `path` had open at once. */

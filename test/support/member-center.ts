@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { signMemberCenterRequest } from '../../src/modules/subscribers/member-center-signature';
 import { TestApp } from './app';
-import { adminToken } from './auth';
+import { adminTokenFor } from './auth';
 
 export interface SignOptions {
   secret?: string;
@@ -27,7 +27,7 @@ export class MemberCenterClient {
   static async create(t: TestApp, tenantId: string): Promise<MemberCenterClient> {
     const res = await request(t.url)
       .post(`/api/tenants/${tenantId}/member-center-clients`)
-      .set('Authorization', `Bearer ${adminToken()}`)
+      .set('Authorization', `Bearer ${adminTokenFor(t)}`)
       .send({});
     if (res.status !== 201) throw new Error(`member center client: ${res.status} ${JSON.stringify(res.body)}`);
     return new MemberCenterClient(t, res.body.client_id, res.body.secret);

@@ -2,10 +2,7 @@ import Ajv, { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import request from 'supertest';
 import { parse } from 'yaml';
-import { adminToken } from './auth';
-import { TestApp } from './app';
 
 /** The relay API's response and problem schemas (an OpenAPI components fragment kept with the tests). */
 const CONTRACT = join(__dirname, '../contracts/relay-api.schemas.yaml');
@@ -26,9 +23,4 @@ export function expectRelaySchema(name: string, body: unknown): void {
   if (!validate(body)) throw new Error(`${name} does not match the relay contract: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(body).slice(0, 500)}`);
 }
 
-/** A `whk_test_…` API key for the tenant, through the admin API. */
-export async function apiKeyFor(t: TestApp, tenantId: string): Promise<string> {
-  const res = await request(t.url).post(`/api/tenants/${tenantId}/api-keys`).set('Authorization', `Bearer ${adminToken()}`).send({ environment: 'test' });
-  if (res.status !== 201) throw new Error(`api key create failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body.key as string;
-}
+export { apiKeyFor } from './auth';

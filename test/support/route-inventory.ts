@@ -61,10 +61,13 @@ export function discoverRoutes(app: INestApplication): InventoryRoute[] {
   return routes;
 }
 
-/** A 2xx answer with a body schema, or a 204 (which has none by definition). */
+/**
+ * A 2xx answer with a body schema, or a 204 (which has none by definition), or a 202 (an accepted request may have
+ * nothing to return: the FlexEngage event retry answers a bare 202, as that API says).
+ */
 function documentsSuccess(doc: OpenAPIObject, r: InventoryRoute): boolean {
   const op = (doc.paths[r.openApiPath] as Record<string, { responses?: Record<string, { content?: unknown }> }> | undefined)?.[r.method];
-  return Object.entries(op?.responses ?? {}).some(([status, res]) => status === '204' || (/^2\d\d$/.test(status) && !!res.content));
+  return Object.entries(op?.responses ?? {}).some(([status, res]) => status === '204' || status === '202' || (/^2\d\d$/.test(status) && !!res.content));
 }
 
 /**

@@ -1,5 +1,6 @@
 import { applyDecorators, CanActivate, createParamDecorator, ExecutionContext, SetMetadata, Type, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiSecurity } from '@nestjs/swagger';
+import { ApiProblems } from '../errors/api-problems.decorator';
 import { AppError } from '../errors/app-error';
 import { Principal, Role } from './principal';
 
@@ -18,22 +19,23 @@ export const SECURITY = {
 
 /**
  * A route callable with a JWT (and, when `apiKey`, a `whk_…` API key) whose roles include `role`.
- * Sets the guard metadata and the Swagger security together. Routes without any auth decorator
- * still require a valid JWT: the global guard is secure by default.
+ * Sets the guard metadata, the Swagger security and the errors every such route can answer (401 credential,
+ * 403 role or tenant, 429 tenant rate limit) together. Routes without any auth decorator still require a valid
+ * JWT: the global guard is secure by default.
  */
 export function Authenticated(options: { role?: Role; apiKey?: boolean } = {}) {
   const requirement: AuthRequirement = { kind: 'principal', role: options.role ?? 'viewer', apiKey: !!options.apiKey };
   const security = options.apiKey
     ? [ApiBearerAuth(SECURITY.apiKey), ApiBearerAuth(SECURITY.jwt)]
     : [ApiBearerAuth(SECURITY.jwt)];
-  return applyDecorators(SetMetadata(AUTH_METADATA, requirement), ...security);
+  return applyDecorators(SetMetadata(AUTH_METADATA, requirement), ...security, ApiProblems(401, 403, 429));
 }
 
-/** A route guarded by a request signature instead of a principal; names the guard and its Swagger schemes. */
+/** A route guarded by a request signature instead of a principal; names the guard, its Swagger schemes and the 401. */
 export function SignedBy(guard: Type<CanActivate>, ...schemes: string[]) {
   const requirement: AuthRequirement = { kind: 'signature', guard: guard.name };
   const security = schemes.length ? [ApiSecurity(Object.fromEntries(schemes.map((s) => [s, []])) as never)] : [];
-  return applyDecorators(SetMetadata(AUTH_METADATA, requirement), UseGuards(guard), ...security);
+  return applyDecorators(SetMetadata(AUTH_METADATA, requirement), UseGuards(guard), ...security, ApiProblems(401));
 }
 
 /** An unauthenticated route; the reason is required so every exception to "secure by default" is explained. */

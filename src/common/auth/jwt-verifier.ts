@@ -4,7 +4,7 @@ import { JwtPayload, verify } from 'jsonwebtoken';
 import { AppConfig } from '../../config/app-config';
 import { AppError } from '../errors/app-error';
 import { jwtKeyOptions, JwtKeyOptions } from './jwt-keys';
-import { JwtClaims, principalFromClaims } from './jwt.strategy';
+import { JwtClaims, principalOrThrow } from './jwt.strategy';
 import { Principal } from './principal';
 
 /** Verifies a JWT outside a Nest route (Bull Board, /metrics) with the same keys and claims as the strategy. */
@@ -27,9 +27,8 @@ export class JwtVerifier {
     } catch {
       throw new AppError('unauthorized', 'Missing or invalid bearer token', { reason: 'invalid_token' });
     }
-    const principal = typeof claims === 'object' ? principalFromClaims(claims as JwtClaims) : null;
-    if (!principal) throw new AppError('unauthorized', 'Missing or invalid bearer token', { reason: 'invalid_claims' });
-    return principal;
+    if (typeof claims !== 'object') throw new AppError('unauthorized', 'Missing or invalid bearer token', { reason: 'invalid_claims' });
+    return principalOrThrow(claims as JwtClaims);
   }
 
   async requireAdmin(token: string): Promise<Principal> {

@@ -1,4 +1,4 @@
-import { principalFromClaims } from './jwt.strategy';
+import { lifetimeProblem, MAX_TOKEN_LIFETIME_SECONDS, principalFromClaims } from './jwt.strategy';
 import { hasRole } from './principal';
 
 const tenant = '0190f0e2-1111-7000-8000-000000000001';
@@ -39,5 +39,19 @@ describe('hasRole', () => {
     expect(hasRole(p(['editor']), 'viewer')).toBe(true);
     expect(hasRole(p(['admin']), 'editor')).toBe(true);
     expect(hasRole(p(['editor']), 'admin')).toBe(false);
+  });
+});
+
+describe('lifetimeProblem', () => {
+  const now = 1_800_000_000;
+  it('requires exp (a token without one would never expire)', () => {
+    expect(lifetimeProblem({ sub: 'u' }, now)).toBe('missing_exp');
+    expect(lifetimeProblem({ sub: 'u', exp: '9999999999' }, now)).toBe('missing_exp');
+  });
+  it('bounds exp - iat, or exp - now without iat', () => {
+    expect(lifetimeProblem({ iat: now, exp: now + 3600 }, now)).toBeNull();
+    expect(lifetimeProblem({ iat: now, exp: now + MAX_TOKEN_LIFETIME_SECONDS }, now)).toBeNull();
+    expect(lifetimeProblem({ iat: now, exp: now + MAX_TOKEN_LIFETIME_SECONDS + 1 }, now)).toBe('lifetime_too_long');
+    expect(lifetimeProblem({ exp: now + 10 * 365 * 86400 }, now)).toBe('lifetime_too_long');
   });
 });

@@ -4,7 +4,7 @@ import { RouteIndex } from '../http/route-index';
 import { AppError, ERROR_STATUS, ErrorCode, FieldErrors } from './app-error';
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from './database-unavailable';
 import { buildProblem } from './problem';
-import { validationStatusOf } from './validation-status.decorator';
+import { errorDialectOf, validationStatusOf } from './validation-status.decorator';
 
 interface Resolved {
   status: number;
@@ -64,7 +64,9 @@ export class ProblemFilter implements ExceptionFilter {
       requestId: String(req.id),
       reason: resolved.reason,
       errors: resolved.errors,
+      dialect: errorDialectOf(req),
     });
+    if (errorDialectOf(req) === 'marigold') body.traceId = body.request_id;
     for (const [k, v] of Object.entries(resolved.headers ?? {})) reply.header(k, v);
     reply.status(resolved.status).header('content-type', 'application/problem+json; charset=utf-8').send(body);
   }

@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import { FieldErrors } from './app-error';
+import type { ErrorDialect } from './validation-status.decorator';
 
 export interface Problem {
   type: string;
@@ -12,8 +13,18 @@ export interface Problem {
   reason?: string;
   errors?: FieldErrors;
   validations?: Record<string, string>;
+  /** flexEngage `APIErrorResponse.description`: the human sentence (that dialect's `message` is the reason phrase). */
+  description?: string;
   request_id: string;
+  /** The request id again, for routes of the `marigold` error dialect. */
+  traceId?: string;
 }
+
+/** What a route's error dialect (declared with `@ValidationStatus`) changes in the common body. */
+const DIALECT_FIELDS: Partial<Record<ErrorDialect, (p: Problem) => Partial<Problem>>> = {
+  // flexEngage: `message` is the upper-case reason phrase (`NOT FOUND`), except its 500 example's `Internal Server Error`.
+  flexengage: (p) => ({ message: p.status === 500 ? p.title : p.title.toUpperCase(), description: p.detail }),
+};
 
 /** The body that satisfies every dialect's error schema at once (RFC 7807 + `error`/`message` + FlexEngage `validations`). */
 export function buildProblem(p: {
@@ -24,6 +35,7 @@ export function buildProblem(p: {
   requestId: string;
   reason?: string;
   errors?: FieldErrors;
+  dialect?: ErrorDialect;
 }): Problem {
   const body: Problem = {
     type: `urn:send-engine:problem:${p.code}`,
@@ -40,5 +52,6 @@ export function buildProblem(p: {
     body.errors = p.errors;
     body.validations = Object.fromEntries(Object.entries(p.errors).map(([k, v]) => [k, v.join('; ')]));
   }
-  return body;
+  const dialect = p.dialect && DIALECT_FIELDS[p.dialect];
+  return dialect ? Object.assign(body, dialect(body)) : body;
 }

@@ -1,4 +1,5 @@
-import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { applyDecorators, CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { ApiProblems } from '../errors/api-problems.decorator';
 import { Reflector } from '@nestjs/core';
 import { AppError } from '../errors/app-error';
 
@@ -8,8 +9,8 @@ export const MAX_BODY_BYTES = 8 * 1024 * 1024;
 /** What a route accepts unless it says otherwise. */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
-/** A route's own body size limit (e.g. 256 KB events, several MB full-sync batches). */
-export const BodyLimit = (bytes: number) => SetMetadata(BODY_LIMIT, bytes);
+/** A route's own body size limit (e.g. 256 KB events, several MB full-sync batches), documented as its 413. */
+export const BodyLimit = (bytes: number) => applyDecorators(SetMetadata(BODY_LIMIT, bytes), ApiProblems(413));
 
 /** 413 for a body over the route's limit, measured on the raw bytes. */
 @Injectable()

@@ -8,9 +8,11 @@ describe('isAddressAllowed', () => {
     '168.63.129.16', '::1', '::', 'fc00::1', 'fd00:ec2::254', 'fe80::1', 'ff02::1', '::ffff:127.0.0.1',
     '::ffff:7f00:1', '64:ff9b::7f00:1', '64:ff9b::a9fe:a9fe', '2002:7f00:1::', '2002:c0a8:101::1', '2001:db8::1',
     '[::ffff:127.0.0.1]', 'not-an-ip', '2001::1',
+    // regression: the rfc6145 form ::ffff:0:a.b.c.d made ipaddr.js throw (a 500 at create, a crash in the lookup)
+    '::ffff:0:7f00:1', '[::ffff:0:7f00:1]', '::ffff:0:a00:1',
   ])('refuses %s', (ip) => expect(isAddressAllowed(ip)).toBe(false));
 
-  it.each(['8.8.8.8', '1.1.1.1', '93.184.216.34', '2606:4700:4700::1111', '::ffff:8.8.8.8', '64:ff9b::808:808', '2002:808:808::1'])(
+  it.each(['8.8.8.8', '1.1.1.1', '93.184.216.34', '2606:4700:4700::1111', '::ffff:8.8.8.8', '64:ff9b::808:808', '2002:808:808::1', '::ffff:0:808:808'])(
     'allows %s',
     (ip) => expect(isAddressAllowed(ip)).toBe(true),
   );

@@ -31,8 +31,8 @@ function v4IsGlobal(addr: ipaddr.IPv4): boolean {
 export function embeddedIPv4(addr: ipaddr.IPv6): ipaddr.IPv4 | null {
   const range = addr.range();
   const b = addr.toByteArray();
-  if (range === 'ipv4Mapped' || range === 'rfc6145') return addr.toIPv4Address();
-  if (range === 'rfc6052') return new ipaddr.IPv4(b.slice(12, 16));
+  // ::ffff:0:a.b.c.d (rfc6145) is not what ipaddr's toIPv4Address() converts (it throws): take the last 4 bytes.
+  if (range === 'ipv4Mapped' || range === 'rfc6145' || range === 'rfc6052') return new ipaddr.IPv4(b.slice(12, 16));
   if (range === '6to4') return new ipaddr.IPv4(b.slice(2, 6));
   return null;
 }
@@ -49,18 +49,16 @@ function v6IsGlobal(addr: ipaddr.IPv6): boolean {
  * (development and tests). Anything unparsable is refused.
  */
 export function isAddressAllowed(ip: string, allowList: [Addr, number][] = []): boolean {
-  let addr: Addr;
+  // Anything ipaddr.js cannot parse or classify (it throws on some forms) is refused, never an exception.
   try {
-    addr = ipaddr.parse(ip.replace(/^\[|\]$/g, ''));
+    const addr = ipaddr.parse(ip.replace(/^\[|\]$/g, ''));
+    if (inAny(addr, allowList)) return true;
+    const v4 = addr.kind() === 'ipv6' ? embeddedIPv4(addr as ipaddr.IPv6) : null;
+    if (v4 && inAny(v4, allowList)) return true;
+    return addr.kind() === 'ipv4' ? v4IsGlobal(addr as ipaddr.IPv4) : v6IsGlobal(addr as ipaddr.IPv6);
   } catch {
     return false;
   }
-  if (inAny(addr, allowList)) return true;
-  if (addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress()) {
-    const v4 = (addr as ipaddr.IPv6).toIPv4Address();
-    if (inAny(v4, allowList)) return true;
-  }
-  return addr.kind() === 'ipv4' ? v4IsGlobal(addr as ipaddr.IPv4) : v6IsGlobal(addr as ipaddr.IPv6);
 }
 
 /** Whether a URL hostname (as the WHATWG parser normalised it) is an IP literal rather than a name. */

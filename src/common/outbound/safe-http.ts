@@ -89,10 +89,16 @@ export class SafeHttpClient implements OnApplicationShutdown {
     } catch {
       return 'must be an absolute URL';
     }
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && this.config.WEBHOOK_ALLOW_HTTP)) return 'must use https';
+    // Outside production the refusal names the setting that would allow it (a local receiver is a common first try).
+    const hint = (setting: string) => (this.config.isProduction ? '' : ` (${setting})`);
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && this.config.WEBHOOK_ALLOW_HTTP)) {
+      return `must use https${hint('set WEBHOOK_ALLOW_HTTP=true to allow http:// endpoints')}`;
+    }
     if (url.username || url.password) return 'must not contain credentials';
     const literal = literalAddress(url.hostname);
-    if (literal && !this.isAllowedAddress(literal)) return 'must not point to a private, loopback, link-local or reserved address';
+    if (literal && !this.isAllowedAddress(literal)) {
+      return `must not point to a private, loopback, link-local or reserved address${hint(`add its range to WEBHOOK_ALLOWED_CIDRS, e.g. ${literal}/${literal.includes(':') ? 128 : 32}`)}`;
+    }
     return null;
   }
 

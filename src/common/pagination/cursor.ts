@@ -57,9 +57,11 @@ export function encodeCursor(p: CursorPosition): string {
 /** Decodes a cursor or answers the route's validation error; a cursor is opaque, so any tampering is just invalid. */
 export function decodeCursor(cursor: string): CursorPosition {
   try {
-    const [ts, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    const createdAt = new Date(ts);
-    if (!isUuid(id) || Number.isNaN(createdAt.getTime())) throw new Error();
+    const [ts, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
+    const createdAt = new Date(typeof ts === 'string' ? ts : NaN);
+    // Only what encodeCursor can have written: a UUID and an instant Postgres can compare (years 1-9999).
+    const year = createdAt.getUTCFullYear();
+    if (!isUuid(id) || Number.isNaN(year) || year < 1 || year > 9999) throw new Error();
     return { createdAt, id };
   } catch {
     throw AppError.validation({ cursor: ['is not a valid cursor'] });

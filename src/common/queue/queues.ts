@@ -1,4 +1,5 @@
 import { JobOptions } from 'bull';
+import { KEEP_FINISHED } from './finished-jobs';
 
 /**
  * Every queue, its job names and their default options, in one place. A producer is the only code that adds
@@ -24,6 +25,13 @@ export const QUEUES = {
       attempt: 'delivery.attempt',
     },
   },
+  deadLetterRecoveries: {
+    name: 'dead-letter-recoveries',
+    jobs: {
+      /** Replays one bulk recover request's dead letters at the tenant's pace; job id = the request's id. */
+      run: 'recover.run',
+    },
+  },
   sendJobs: {
     name: 'send-jobs',
     jobs: {
@@ -31,6 +39,13 @@ export const QUEUES = {
       start: 'send-job.start',
       /** Claims and sends a running job's messages for a while; job id `run:<send_job_id>:<slot>`. */
       run: 'send-job.run',
+    },
+  },
+  jobs: {
+    name: 'jobs',
+    jobs: {
+      /** One provider call of one single job (POST /jobs); job id `<job row id>:<attempt>`. */
+      run: 'job.run',
     },
   },
 } as const;
@@ -52,24 +67,33 @@ const housekeeping: JobOptions = { removeOnComplete: true, removeOnFail: 100 };
 export const JOB_OPTIONS: Record<string, JobOptions> = {
   [QUEUES.maintenance.jobs.purgeIdempotencyKeys]: housekeeping,
   [QUEUES.subscribers.jobs.abandonStaleSyncs]: housekeeping,
-  // Removed when done either way: Postgres keeps the record, and a failed job must not block the reconciler
-  // from re-adding the same job id. Bull retries cover only deferrals (in-flight cap) and transient errors.
+  // The last finished jobs stay for Bull Board; producers clear a finished job before re-adding its id (see
+  // add-jobs.ts). Bull retries cover only deferrals (in-flight cap) and transient errors.
   [QUEUES.deliveries.jobs.attempt]: {
-    removeOnComplete: true,
-    removeOnFail: true,
+    ...KEEP_FINISHED,
     // A deferral backs off exponentially (0.1 s … ~50 s) so a backlog for one capped subscription does not
     // spin the workers; after the last one the row is still due and the reconciler re-adds the job.
     attempts: 10,
     backoff: { type: 'exponential', delay: 100 },
   },
-  // Both are re-added by the send-jobs scheduler from Postgres while work remains, so Redis keeps nothing.
-  [QUEUES.sendJobs.jobs.start]: { attempts: 3, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: true },
-  [QUEUES.sendJobs.jobs.run]: { attempts: 1, removeOnComplete: true, removeOnFail: true },
+  // Both are re-added by the send-jobs scheduler from Postgres while work remains (dropping a kept finished one).
+  [QUEUES.sendJobs.jobs.start]: { attempts: 3, backoff: { type: 'exponential', delay: 1000 }, ...KEEP_FINISHED },
+  [QUEUES.sendJobs.jobs.run]: { attempts: 1, ...KEEP_FINISHED },
+  // Removed when done either way, so a finished or failed Bull job never blocks re-adding the same id (the
+  // reconciler re-adds due rows after a Redis loss). Bull retries cover only errors before the claim.
+  [QUEUES.jobs.jobs.run]: { attempts: 3, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: true },
+  // Progress lives in the row, so a retried or re-added job resumes after the last replayed delivery.
+  [QUEUES.deadLetterRecoveries.jobs.run]: { attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: true },
 };
 
 /** Job id of a delivery attempt: re-adding the same attempt (reconciler, retries) is a no-op while it is queued. */
 export function deliveryAttemptJobId(deliveryId: string, attempt: number): string {
   return `${deliveryId}:${attempt}`;
+}
+
+/** Bull job id of a single job's attempt: one per (row, attempt), so a retry is a new id and a re-add a no-op. */
+export function jobRunId(rowId: string, attempt: number): string {
+  return `${rowId}:${attempt}`;
 }
 
 /** Job names declared for each queue (for the startup check). */

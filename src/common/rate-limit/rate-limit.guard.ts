@@ -1,16 +1,21 @@
-import { CanActivate, ExecutionContext, Injectable, Logger, SetMetadata } from '@nestjs/common';
+import { applyDecorators, CanActivate, ExecutionContext, Injectable, Logger, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { Principal } from '../auth/principal';
 import { AppError } from '../errors/app-error';
 import { RedisService } from '../redis/redis.module';
-import { TenantLimits } from './tenant-limits';
+import { PerMinuteSetting, TenantLimits } from './tenant-limits';
 
 export const RATE_LIMIT_FAMILY = 'send_engine:rate_limit_family';
+export const RATE_LIMIT_SETTING = 'send_engine:rate_limit_setting';
 
-/** Names the route family a request counts against (default `api`); `false` exempts the route. */
-export const RateLimit = (family: string | false) => SetMetadata(RATE_LIMIT_FAMILY, family);
+/**
+ * Names the route family a request counts against (default `api`); `false` exempts the route. `setting` names the
+ * tenant setting that holds the family's per-minute limit (default `rate_limit_per_minute`), e.g. a job quota.
+ */
+export const RateLimit = (family: string | false, setting?: PerMinuteSetting) =>
+  applyDecorators(SetMetadata(RATE_LIMIT_FAMILY, family), ...(setting ? [SetMetadata(RATE_LIMIT_SETTING, setting)] : []));
 
 /** The X-RateLimit-* headers (and Retry-After when refused) for a limiter answer. */
 export function rateLimitHeaders(limit: number, res: RateLimiterRes, refused: boolean, now = Date.now()): Record<string, string> {
@@ -45,7 +50,8 @@ export class RateLimitGuard implements CanActivate {
     const tenantId = req.principal?.tenantId;
     if (family === false || !tenantId) return true;
 
-    const limit = await this.limits.requestsPerMinute(tenantId);
+    const setting = this.reflector.getAllAndOverride<PerMinuteSetting>(RATE_LIMIT_SETTING, [context.getHandler(), context.getClass()]);
+    const limit = await this.limits.perMinute(tenantId, setting ?? 'rate_limit_per_minute');
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     let res: RateLimiterRes;
     try {

@@ -1,5 +1,6 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { AppError, FieldErrors } from '../errors/app-error';
+import { isNullable } from './decorators';
 
 /** Flattens class-validator's tree into `field.path → messages`. */
 export function toFieldErrors(errors: ValidationError[], prefix = ''): FieldErrors {
@@ -12,9 +13,47 @@ export function toFieldErrors(errors: ValidationError[], prefix = ''): FieldErro
   return out;
 }
 
-/** The global pipe: whitelist + transform; failures become `validation_failed` with per-field `errors`. */
+const isDto = (v: unknown): v is object =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) !== Object.prototype;
+
+/**
+ * Deletes own properties left `undefined`: compiled with ES2022 class fields (the build), a DTO instance has
+ * every declared property, so spreading a PATCH body would overwrite stored values with `undefined`.
+ */
+export function dropUndefined(dto: object): void {
+  for (const [key, value] of Object.entries(dto)) {
+    if (value === undefined) delete (dto as Record<string, unknown>)[key];
+    else for (const v of Array.isArray(value) ? value : [value]) if (isDto(v)) dropUndefined(v);
+  }
+}
+
+/** `null` in every property of a validated DTO (nested DTOs too) that is not marked `@Nullable()`. */
+export function unexpectedNulls(dto: object, prefix = ''): FieldErrors {
+  const out: FieldErrors = {};
+  for (const [key, value] of Object.entries(dto)) {
+    const path = prefix ? `${prefix}.${key}` : key;
+    if (value === null && !isNullable(dto, key)) out[path] = [`${key} must not be null`];
+    const children = Array.isArray(value) ? value.map((v, i) => [`${path}.${i}`, v] as const) : [[path, value] as const];
+    for (const [p, v] of children) if (isDto(v)) Object.assign(out, unexpectedNulls(v, p));
+  }
+  return out;
+}
+
+/** Whitelist + transform; failures become `validation_failed` with per-field `errors`; `null` only where declared. */
+class AppValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const out: unknown = await super.transform(value, metadata);
+    if (isDto(out)) dropUndefined(out);
+    if (metadata.type === 'body' && isDto(out)) {
+      const nulls = unexpectedNulls(out);
+      if (Object.keys(nulls).length > 0) throw AppError.validation(nulls);
+    }
+    return out;
+  }
+}
+
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new AppValidationPipe({
     whitelist: true,
     transform: true,
     forbidUnknownValues: false,

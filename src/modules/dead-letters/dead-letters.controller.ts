@@ -1,5 +1,6 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '../../common/errors/api-problems.decorator';
 import { Authenticated, TenantId } from '../../common/auth/auth.decorators';
 import { ValidationStatus } from '../../common/errors/validation-status.decorator';
 import { ParseIdPipe } from '../../common/http/parse-id.pipe';
@@ -15,6 +16,7 @@ export class DeadLettersController {
 
   @Get()
   @Authenticated({ role: 'viewer', apiKey: true })
+  @ApiOperation({ operationId: 'listDeadLetters', summary: 'List dead letters', description: 'Deliveries that exhausted their retries or were refused outright, newest first.' })
   @ApiPageResponse(DeliveryResponse)
   list(@TenantId() tenantId: string, @Query() query: ListDeadLettersQueryDto): Promise<Page<DeliveryResponse>> {
     return this.deadLetters.list(tenantId, query);
@@ -23,6 +25,9 @@ export class DeadLettersController {
   @Post(':id/replay')
   @HttpCode(200)
   @Authenticated({ role: 'editor', apiKey: true })
+  @ApiOperation({ operationId: 'replayDeadLetter', summary: 'Replay a dead letter', description: 'Queues a new attempt of a dead-lettered delivery; 409 `not_dead` when it is not dead-lettered.' })
+  @ApiOkResponse({ type: DeliveryResponse })
+  @ApiProblems(404, 409)
   replay(@TenantId() tenantId: string, @Param('id', ParseIdPipe) id: string): Promise<DeliveryResponse> {
     return this.deadLetters.replay(tenantId, id);
   }

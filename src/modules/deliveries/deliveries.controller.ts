@@ -1,5 +1,6 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '../../common/errors/api-problems.decorator';
 import { Authenticated, TenantId } from '../../common/auth/auth.decorators';
 import { ValidationStatus } from '../../common/errors/validation-status.decorator';
 import { ParseIdPipe } from '../../common/http/parse-id.pipe';
@@ -15,6 +16,7 @@ export class DeliveriesController {
 
   @Get()
   @Authenticated({ role: 'viewer', apiKey: true })
+  @ApiOperation({ operationId: 'listDeliveries', summary: 'List deliveries', description: 'Newest first, by event, subscription or status.' })
   @ApiPageResponse(DeliveryResponse)
   list(@TenantId() tenantId: string, @Query() query: ListDeliveriesQueryDto): Promise<Page<DeliveryResponse>> {
     return this.deliveries.list(tenantId, query);
@@ -22,6 +24,9 @@ export class DeliveriesController {
 
   @Get(':id')
   @Authenticated({ role: 'viewer', apiKey: true })
+  @ApiOperation({ operationId: 'getDelivery', summary: 'Get a delivery with its attempts', description: 'The delivery and every attempt: signature sent, status, headers, body snippet, latency, error code.' })
+  @ApiOkResponse({ type: DeliveryResponse })
+  @ApiProblems(404)
   get(@TenantId() tenantId: string, @Param('id', ParseIdPipe) id: string): Promise<DeliveryResponse> {
     return this.deliveries.get(tenantId, id);
   }
@@ -29,6 +34,9 @@ export class DeliveriesController {
   @Post(':id/retry')
   @HttpCode(200)
   @Authenticated({ role: 'editor', apiKey: true })
+  @ApiOperation({ operationId: 'retryDelivery', summary: 'Retry a delivery now', description: 'Puts the delivery back to pending and runs its next attempt at once (attempt numbers continue; any status).' })
+  @ApiOkResponse({ type: DeliveryResponse })
+  @ApiProblems(404)
   retry(@TenantId() tenantId: string, @Param('id', ParseIdPipe) id: string): Promise<DeliveryResponse> {
     return this.deliveries.retry(tenantId, id);
   }

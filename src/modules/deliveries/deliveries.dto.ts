@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsUUID } from 'class-validator';
+import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination/cursor';
+import { IsTimestamp } from '../../common/validation/decorators';
 import { DELIVERY_STATUSES, DeliveryStatus } from './entities/webhook-delivery.entity';
 
 export class ListDeliveriesQueryDto extends PageQueryDto {
@@ -23,13 +24,15 @@ export class ListDeadLettersQueryDto extends PageQueryDto {
   subscription_id?: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'Dead-lettered at or after' })
-  @IsOptional() @IsISO8601()
+  @IsOptional() @IsTimestamp({ zone: false })
   since?: string;
 }
 
 export class DeliveryAttemptResponse {
   attempt_number!: number;
   request_signature!: string;
+  /** The headers the attempt sent (null for attempts recorded without them). */
+  request_headers!: Record<string, string> | null;
   response_status!: number | null;
   response_headers!: Record<string, string> | null;
   response_body_snippet!: string | null;

@@ -14,13 +14,14 @@ import { EchoStreamController } from './echo-stream.controller';
 import { EchoStreamService } from './echo-stream.service';
 import { WebhookDeliveryAttempt } from './entities/webhook-delivery-attempt.entity';
 import { WebhookDelivery } from './entities/webhook-delivery.entity';
+import { OneOffDeliveries } from './one-off-deliveries';
 import { DeliveryReconciler } from './reconciler';
 import { TestPingController } from './test-ping.controller';
 import { TestPingService } from './test-ping.service';
 
 /**
  * Deliveries and their attempts: the queue's producer, the delivery log and manual retry, the live stream, test
- * ping and the reconciler; sending lives in DeliveriesWorkerModule. The lower layer of outbound webhooks: it
+ * ping, the reconciler and one-off deliveries (job callbacks); sending lives in DeliveriesWorkerModule. The lower layer of outbound webhooks: it
  * imports no other domain module but tenants (API keys of the live stream); webhooks builds on it.
  */
 @Module({
@@ -32,7 +33,7 @@ import { TestPingService } from './test-ping.service';
     TenantsModule,
   ],
   controllers: [DeliveriesController, EchoStreamController, TestPingController],
-  providers: [DeliveriesRepository, DeliveriesService, DeliveryProducer, DeliveryUpdates, EchoStreamService, DeliveryReconciler, TestPingService],
-  exports: [DeliveriesRepository, DeliveriesService, DeliveryProducer, DeliveryUpdates, DeliveryReconciler],
+  providers: [DeliveriesRepository, DeliveriesService, DeliveryProducer, DeliveryUpdates, EchoStreamService, DeliveryReconciler, TestPingService, OneOffDeliveries],
+  exports: [DeliveriesRepository, DeliveriesService, DeliveryProducer, DeliveryUpdates, DeliveryReconciler, OneOffDeliveries],
 })
 export class DeliveriesModule {}

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, EntityManager, Repository } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { Batcher } from '../../common/batching/batcher';
 import { Page, PageQueryDto, paginate } from '../../common/pagination/cursor';
@@ -23,7 +23,7 @@ export type DeliverySettlement = Pick<WebhookDelivery, 'attemptsMade' | 'finalSt
 
 export type AttemptColumns = Pick<
   WebhookDeliveryAttempt,
-  | 'requestSignature' | 'webhookSignature' | 'url' | 'responseStatus' | 'responseHeaders' | 'responseBodySnippet'
+  | 'requestSignature' | 'webhookSignature' | 'url' | 'requestHeaders' | 'responseStatus' | 'responseHeaders' | 'responseBodySnippet'
   | 'latencyMs' | 'errorCode' | 'errorDetail'
 >;
 
@@ -83,15 +83,15 @@ const RECORD = `
 WITH input AS (
   SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::text[], $5::text[], $6::text[], $7::int[], $8::text[], $9::text[],
                        $10::int[], $11::text[], $12::text[], $13::text[], $14::timestamptz[], $15::timestamptz[], $16::text[],
-                       $17::uuid[], $18::text[])
+                       $17::uuid[], $18::text[], $19::text[])
     AS u(id, delivery_id, attempt_number, request_signature, webhook_signature, url, response_status, response_headers,
          response_body_snippet, latency_ms, error_code, error_detail, status, next_attempt_at, completed_at, dead_reason,
-         subscription_id, effect)
+         subscription_id, effect, request_headers)
 ), inserted AS (
   INSERT INTO webhook_delivery_attempts (id, delivery_id, attempt_number, request_signature, webhook_signature, url,
-         response_status, response_headers, response_body_snippet, latency_ms, error_code, error_detail)
+         request_headers, response_status, response_headers, response_body_snippet, latency_ms, error_code, error_detail)
   SELECT id, delivery_id, attempt_number, request_signature, webhook_signature, url,
-         response_status, response_headers::jsonb, response_body_snippet, latency_ms, error_code, error_detail
+         request_headers::jsonb, response_status, response_headers::jsonb, response_body_snippet, latency_ms, error_code, error_detail
     FROM input
   ON CONFLICT (delivery_id, attempt_number) DO NOTHING
   RETURNING id
@@ -103,7 +103,7 @@ WITH input AS (
          next_attempt_at = r.next_attempt_at, completed_at = r.completed_at, dead_reason = r.dead_reason
     FROM recorded r
    WHERE d.id = r.delivery_id
-), ${subscriptionFailuresSql('recorded', '$19')}
+), ${subscriptionFailuresSql('recorded', '$20')}
 SELECT r.id FROM recorded r, (SELECT set_config('synchronous_commit', 'off', true)) AS no_fsync_wait`;
 
 /** A pending delivery the fan-out writes with its event. */
@@ -117,13 +117,17 @@ export interface PendingDelivery {
 /**
  * Inserts pending deliveries, due now, from four uuid[] parameters starting at `$first` (ids, tenant ids, event ids,
  * subscription ids; see `pendingDeliveryParams`): this module's part of the fan-out's one statement, which writes
- * events and their deliveries together.
+ * events and their deliveries together. With `onlyEventsIn` (a relation with an `id` column, e.g. the statement's
+ * inserted events), rows for other events are skipped.
  */
-export function insertPendingDeliveriesSql(first: number): string {
+export function insertPendingDeliveriesSql(first: number, onlyEventsIn?: string): string {
   const [a, b, c, d] = [0, 1, 2, 3].map((i) => `$${first + i}::uuid[]`);
   return `INSERT INTO webhook_deliveries (id, tenant_id, event_id, subscription_id, status, next_attempt_at)
     SELECT id, tenant_id, event_id, subscription_id, 'pending', now()
-      FROM unnest(${a}, ${b}, ${c}, ${d}) AS t(id, tenant_id, event_id, subscription_id)`;
+      FROM unnest(${a}, ${b}, ${c}, ${d}) AS t(id, tenant_id, event_id, subscription_id)${
+    onlyEventsIn ? `
+     WHERE event_id IN (SELECT id FROM ${onlyEventsIn})` : ''
+  }`;
 }
 
 /** The four parameters of `insertPendingDeliveriesSql`, in order. */
@@ -173,6 +177,59 @@ export interface DeliveryFilter {
   completedSince?: Date;
 }
 
+/** One event as a subscription's log shows it: its delivery and the outcome of the latest attempt. */
+export interface DeliveryLogEntry {
+  deliveryId: string;
+  eventId: string;
+  /** Written in the fan-out's one statement with the event, so it is the event's time. */
+  createdAt: Date;
+  status: WebhookDelivery['status'];
+  completedAt: Date | null;
+  lastAttemptAt: Date | null;
+  /** The latest attempt's HTTP status (null: no response, or no attempt yet). */
+  lastResponseStatus: number | null;
+  attempted: boolean;
+}
+
+export interface DeliveryLogQuery {
+  limit: number;
+  /** Inclusive lower and exclusive upper bound on the event time. */
+  start?: Date;
+  end?: Date;
+  /** Continue after this event (keyset: newest first by time, then id). */
+  afterEventId?: string;
+}
+
+// Newest first by (created_at, id), on ix_webhook_deliveries_subscription_created; the latest attempt by its
+// unique (delivery_id, attempt_number). An afterEventId that is not this subscription's gives an empty page.
+const SUBSCRIPTION_LOG_PAGE = `
+SELECT d.id, d.event_id, d.created_at, d.status, d.completed_at, a.created_at AS last_attempt_at,
+       a.response_status AS last_response_status, a.id IS NOT NULL AS attempted
+  FROM webhook_deliveries d
+  LEFT JOIN LATERAL (
+    SELECT id, created_at, response_status FROM webhook_delivery_attempts
+     WHERE delivery_id = d.id ORDER BY attempt_number DESC LIMIT 1
+  ) a ON true
+ WHERE d.tenant_id = $1 AND d.subscription_id = $2 AND d.event_id IS NOT NULL
+   AND ($3::timestamptz IS NULL OR d.created_at >= $3)
+   AND ($4::timestamptz IS NULL OR d.created_at < $4)
+   AND ($5::uuid IS NULL OR (d.created_at, d.id) < (
+         SELECT p.created_at, p.id FROM webhook_deliveries p WHERE p.subscription_id = $2 AND p.event_id = $5 LIMIT 1))
+ ORDER BY d.created_at DESC, d.id DESC
+ LIMIT $6`;
+
+interface SubscriptionLogRow {
+  id: string; event_id: string; created_at: Date; status: WebhookDelivery['status']; completed_at: Date | null;
+  last_attempt_at: Date | null; last_response_status: number | null; attempted: boolean;
+}
+
+/** A bulk recover's window of dead letters: died in [since, until], optionally of one subscription. */
+export interface DeadWindow {
+  since: Date;
+  until: Date;
+  subscriptionId: string | null;
+}
+
 const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
 
 /** One array per RECORD column, in the order of its unnest. */
@@ -185,6 +242,7 @@ function recordParams(ids: string[], items: AttemptRecord[], disableAfter: numbe
     col((r) => r.attempt.latencyMs), col((r) => r.attempt.errorCode), col((r) => r.attempt.errorDetail),
     col((r) => r.settlement.status), col((r) => r.settlement.nextAttemptAt), col((r) => r.settlement.completedAt),
     col((r) => r.settlement.deadReason), col((r) => r.subscriptionId), col((r) => r.effect),
+    col((r) => json(r.attempt.requestHeaders)),
     disableAfter,
   ];
 }
@@ -217,12 +275,66 @@ export class DeliveriesRepository {
     return paginate(qb, query, (d) => d);
   }
 
+  /** Dead deliveries that died in [since, until] (optionally of one subscription), for bulk recover. */
+  private deadIn(tenantId: string, window: DeadWindow) {
+    const qb = this.deliveries
+      .createQueryBuilder('d')
+      .where(`d.tenant_id = :tenantId AND d.status = 'dead'`, { tenantId })
+      .andWhere('d.completed_at >= :since AND d.completed_at <= :until', { since: window.since, until: window.until });
+    if (window.subscriptionId) qb.andWhere('d.subscription_id = :subId', { subId: window.subscriptionId });
+    return qb;
+  }
+
+  countDeadIn(tenantId: string, window: DeadWindow): Promise<number> {
+    return this.deadIn(tenantId, window).getCount();
+  }
+
+  /** The next `limit` of them in id order (UUIDv7: creation order) after `afterId`. */
+  nextDeadIn(tenantId: string, window: DeadWindow, afterId: string | null, limit: number): Promise<WebhookDelivery[]> {
+    const qb = this.deadIn(tenantId, window).orderBy('d.id', 'ASC').limit(limit);
+    if (afterId) qb.andWhere('d.id > :afterId', { afterId });
+    return qb.getMany();
+  }
+
   findOne(tenantId: string, id: string): Promise<WebhookDelivery | null> {
     return this.deliveries.findOneBy({ id, tenantId });
   }
 
+  /** A subscription's deliveries as its event log: newest first, `q.limit` of them (the dialects that show "the events sent to this webhook"). */
+  async pageForSubscription(tenantId: string, subscriptionId: string, q: DeliveryLogQuery): Promise<DeliveryLogEntry[]> {
+    const rows: SubscriptionLogRow[] = await this.dataSource.query(SUBSCRIPTION_LOG_PAGE, [
+      tenantId, subscriptionId, q.start ?? null, q.end ?? null, q.afterEventId ?? null, q.limit,
+    ]);
+    return rows.map((r) => ({
+      deliveryId: r.id, eventId: r.event_id, createdAt: r.created_at, status: r.status, completedAt: r.completed_at,
+      lastAttemptAt: r.last_attempt_at, lastResponseStatus: r.last_response_status, attempted: r.attempted,
+    }));
+  }
+
+  /** The delivery of one event to one subscription (the fan-out writes at most one). */
+  findForSubscriptionEvent(tenantId: string, subscriptionId: string, eventId: string): Promise<WebhookDelivery | null> {
+    return this.deliveries.findOneBy({ tenantId, subscriptionId, eventId });
+  }
+
   attemptsOf(deliveryId: string): Promise<WebhookDeliveryAttempt[]> {
     return this.attempts.find({ where: { deliveryId }, order: { attemptNumber: 'ASC' } });
+  }
+
+  /**
+   * A pending one-off delivery (no subscription or event), due now, in the caller's transaction: its target,
+   * sealed secret, body and retry schedule are on the row.
+   */
+  async insertOneOff(
+    manager: EntityManager,
+    d: { tenantId: string; url: string; sealedSecret: string; body: Record<string, unknown>; retrySchedule: number[] },
+  ): Promise<string> {
+    const id = uuidv7();
+    await manager.query(
+      `INSERT INTO webhook_deliveries (id, tenant_id, target_url, sealed_secret, body, retry_schedule, status, next_attempt_at)
+       VALUES ($1, $2, $3, $4, $5::jsonb, $6::int[], 'pending', now())`,
+      [id, d.tenantId, d.url, d.sealedSecret, JSON.stringify(d.body), d.retrySchedule],
+    );
+    return id;
   }
 
   /** Back to pending and due at `now`, its last outcome cleared (attempts_made stays). */

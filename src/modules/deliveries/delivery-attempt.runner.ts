@@ -3,25 +3,26 @@ import { SecretBox } from '../../common/crypto/secrets';
 import { Metrics } from '../../common/metrics/metrics';
 import { OutboundResponse, SafeHttpClient } from '../../common/outbound/safe-http';
 import { AppConfig } from '../../config/app-config';
-import { deliveryHeaders } from './delivery-request';
+import { deliveryHeaders, eventRequestBody } from './delivery-request';
 import { DeliveryAttemptJob, DeliveryProducer } from './delivery.producer';
 import { WebhookDelivery } from './entities/webhook-delivery.entity';
-import { eventEnvelope, signDelivery } from './signing';
+import { bodySignature, signDelivery } from './signing';
 import { responseErrorCode } from './classify-response';
 import { DeliveryResponse } from './deliveries.dto';
 import { toDeliveryResponse } from './deliveries.service';
+import { openCustomHeaders, redactCustomHeaders } from '../webhooks/custom-headers';
 import { DeliveryEvent } from '../webhooks/delivery-event';
 import { SubscriptionEffect } from '../webhooks/subscription-failures';
-import { sealedSigningSecrets } from '../webhooks/subscription-target';
+import { sealedSigningSecrets, SubscriptionTarget } from '../webhooks/subscription-target';
 import { DeliverySettlement, DeliveriesRepository, LoadedDelivery } from './deliveries.repository';
 import { DeliveryUpdates } from './delivery-updates';
 import { InFlightLimiter } from './in-flight';
 import { AttemptOutcome, decideOutcome } from './retry-policy';
 
-/** The message id and raw body: an event's envelope, or a one-off delivery's own body. */
-function requestBody(d: WebhookDelivery, event: DeliveryEvent | null): { messageId: string; body: string } {
+/** The message id, raw body and content type: the event in the subscription's format, or a one-off delivery's own body. */
+function requestBody(d: WebhookDelivery, event: DeliveryEvent | null, sub: SubscriptionTarget | null): { messageId: string; body: string; contentType?: string } {
   if (!event) return { messageId: d.id, body: JSON.stringify(d.body ?? {}) };
-  return { messageId: event.id, body: eventEnvelope(event) };
+  return { messageId: event.id, ...eventRequestBody(sub?.format ?? 'standard', event) };
 }
 
 /** The delivery's columns after attempt `attempt` ended in `outcome`. */
@@ -83,12 +84,14 @@ export class DeliveryAttemptRunner {
     }
 
     let secrets: string[];
+    let customHeaders: Record<string, string>;
     try {
       secrets = (sub ? sealedSigningSecrets(sub) : [delivery.sealedSecret ?? '']).map((sealed) => this.box.open(sealed));
+      customHeaders = openCustomHeaders(sub?.headers, (sealed) => this.box.open(sealed));
     } catch (e) {
       // Sealed with another APP_ENCRYPTION_KEY (or corrupt): permanent until an operator fixes the key, so settle
       // visibly (replayable) rather than loop invisibly through Bull retries.
-      this.logger.error(`delivery ${deliveryId}: signing secret cannot be opened: ${(e as Error).message}`);
+      this.logger.error(`delivery ${deliveryId}: signing secret or custom header cannot be opened: ${(e as Error).message}`);
       await this.settleWithoutAttempt(delivery, 'secret_unreadable');
       return 'dead';
     }
@@ -101,7 +104,7 @@ export class DeliveryAttemptRunner {
       this.inFlight.release(lane, holder, update && ((p) => this.updates.publishIn(p, delivery.tenantId, update)));
     let settled: WebhookDelivery | null;
     try {
-      settled = await this.attemptOnce(loaded, secrets, attempt);
+      settled = await this.attemptOnce(loaded, secrets, customHeaders, attempt);
     } catch (e) {
       await release();
       throw e;
@@ -112,12 +115,20 @@ export class DeliveryAttemptRunner {
   }
 
   /** Signs, POSTs and records the attempt; the settled row, or null when this attempt was already recorded. */
-  private async attemptOnce({ delivery, sub, event }: LoadedDelivery, secrets: string[], attempt: number): Promise<WebhookDelivery | null> {
-    const { messageId, body } = requestBody(delivery, event);
+  private async attemptOnce(
+    { delivery, sub, event }: LoadedDelivery,
+    secrets: string[],
+    customHeaders: Record<string, string>,
+    attempt: number,
+  ): Promise<WebhookDelivery | null> {
+    const { messageId, body, contentType } = requestBody(delivery, event, sub);
     const timestamp = Math.floor(Date.now() / 1000);
     const signed = signDelivery(secrets, messageId, timestamp, body);
     const url = delivery.targetUrl ?? sub?.url ?? '';
-    const res = await this.http.post({ url, body, headers: deliveryHeaders(messageId, timestamp, signed, sub?.headers) });
+    // A one-off delivery (job callback) also carries X-Signature: an HMAC of the raw body alone.
+    const extra = sub ? customHeaders : { 'x-signature': bodySignature(secrets[0], body) };
+    const headers = deliveryHeaders(messageId, timestamp, signed, extra, contentType);
+    const res = await this.http.post({ url, body, headers });
 
     const schedule = delivery.retrySchedule ?? this.config.WEBHOOK_RETRY_SCHEDULE_SECONDS;
     const outcome = decideOutcome({ status: res.status, errorCode: res.errorCode, retryAfter: res.headers?.['retry-after'] }, attempt, schedule);
@@ -129,6 +140,7 @@ export class DeliveryAttemptRunner {
         requestSignature: signed.xWebhookSignature,
         webhookSignature: signed.webhookSignature,
         url,
+        requestHeaders: redactCustomHeaders(headers, customHeaders),
         responseStatus: res.status,
         responseHeaders: res.headers,
         responseBodySnippet: res.body,

@@ -37,8 +37,10 @@ export class DeliveryProducer {
     await addJobs(this.queue, [attemptJob({ deliveryId, attempt, delayMs })]);
   }
 
+  /** First attempts of new rows: no job can exist under their ids yet. */
   async enqueueFirstAttempts(deliveryIds: string[]): Promise<void> {
-    await this.enqueueMany(deliveryIds.map((deliveryId) => ({ deliveryId, attempt: 1 })));
+    if (!deliveryIds.length) return;
+    await this.queue.addBulk(deliveryIds.map((deliveryId) => attemptJob({ deliveryId, attempt: 1 })));
   }
 
   /** Many attempts in two Redis round trips (the reconciler's pages); finished or broken leftovers are replaced. */

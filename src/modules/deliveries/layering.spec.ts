@@ -5,7 +5,7 @@ import { join, relative, resolve } from 'node:path';
 // files from webhooks — SQL fragments, row mappings and rules that import nothing but webhooks entities.
 const DELIVERIES = __dirname;
 const WEBHOOKS = resolve(__dirname, '../webhooks');
-const BORROWED = ['delivery-event.ts', 'event-filter.ts', 'subscription-failures.ts', 'subscription-target.ts'];
+const BORROWED = ['cloud-events.ts', 'custom-headers.ts', 'delivery-event.ts', 'event-filter.ts', 'subscription-failures.ts', 'subscription-target.ts'];
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { newWebhookSecret } from '../../common/crypto/secrets';
-import { signDelivery } from './signing';
+import { bodySignature, signDelivery } from './signing';
 
 describe('signDelivery', () => {
   const body = JSON.stringify({ id: 'evt_1', type: 'order.created', data: { a: 1 } });
@@ -23,5 +23,15 @@ describe('signDelivery', () => {
     const sig = signDelivery([secret], 'msg_1', ts, body);
     const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
     expect(sig.xWebhookSignature).toBe(`t=${ts},v1=${createHmac('sha256', key).update(`${ts}.${body}`).digest('hex')}`);
+  });
+});
+
+describe('bodySignature', () => {
+  it('is sha256=<hex HMAC-SHA256 of the raw body> keyed by the decoded base64 part of whsec_', () => {
+    const secret = newWebhookSecret();
+    const body = '{"jobId":"job_1","status":"succeeded"}';
+    const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
+    expect(bodySignature(secret, body)).toBe(`sha256=${createHmac('sha256', key).update(body).digest('hex')}`);
+    expect(bodySignature(secret, `${body} `)).not.toBe(bodySignature(secret, body));
   });
 });

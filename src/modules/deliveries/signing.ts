@@ -19,6 +19,14 @@ export function signDelivery(secrets: string[], messageId: string, timestamp: nu
   return { webhookSignature, xWebhookSignature };
 }
 
+/**
+ * `X-Signature: sha256=<hex HMAC-SHA256 of the raw body>` of a one-off delivery (a job's completion callback), keyed
+ * like the other schemes by the bytes of the base64 part of `whsec_…`.
+ */
+export function bodySignature(secret: string, body: string): string {
+  return `sha256=${hmacSha256(webhookSecretKey(secret), body).toString('hex')}`;
+}
+
 /** The JSON a subscription receives: the standard envelope `{id, type, created_at, data}`. */
 export function eventEnvelope(event: { id: string; type: string; createdAt: Date; payload: Record<string, unknown> }): string {
   return JSON.stringify({ id: event.id, type: event.type, created_at: event.createdAt.toISOString(), data: event.payload });

@@ -1,5 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '../../common/errors/api-problems.decorator';
 import { Public } from '../../common/auth/auth.decorators';
 import { RateLimit } from '../../common/rate-limit/rate-limit.guard';
 import { HealthService } from './health.service';
@@ -12,6 +13,7 @@ export class HealthController {
 
   @Get('health/live')
   @Public('liveness probe')
+  @ApiOperation({ operationId: 'live', summary: 'Liveness probe', description: '200 while the process runs; checks nothing else.' })
   @ApiOkResponse({ schema: { example: { status: 'ok' } } })
   live(): { status: 'ok' } {
     return { status: 'ok' };
@@ -19,6 +21,8 @@ export class HealthController {
 
   @Get('health/ready')
   @Public('readiness probe')
+  @ApiOperation({ operationId: 'ready', summary: 'Readiness probe', description: '200 when Postgres and Redis both answer within 1.5 s, else 503 naming what is down.' })
+  @ApiProblems(503)
   @ApiOkResponse({ schema: { example: { status: 'ok', checks: { postgres: 'up', redis: 'up' } } } })
   ready() {
     return this.health.ready();
@@ -26,7 +30,8 @@ export class HealthController {
 
   @Get('v1/healthz')
   @Public('liveness probe: load balancers call it without credentials')
-  @ApiOkResponse({ schema: { type: 'object', required: ['status', 'version'], properties: { status: { type: 'string', enum: ['healthy'] }, version: { type: 'string' } } } })
+  @ApiOperation({ operationId: 'healthz', summary: 'Relay API liveness', description: 'The `/v1/*` API\'s own liveness answer with the running version.' })
+  @ApiOkResponse({ schema: { type: 'object', required: ['status', 'version'], properties: { status: { type: 'string', enum: ['healthy'] }, version: { type: 'string' } }, example: { status: 'healthy', version: '0.1.0' } } })
   healthz(): { status: 'healthy'; version: string } {
     return { status: 'healthy', version: this.health.version };
   }

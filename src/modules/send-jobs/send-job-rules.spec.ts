@@ -3,6 +3,14 @@ import { sendJobRuleErrors, startTime } from './send-job-rules';
 const base = { list_id: 'l', subject: 's' };
 
 describe('sendJobRuleErrors', () => {
+  it('refuses unknown merge tags, naming them per field', () => {
+    const errors = sendJobRuleErrors({ ...base, subject: 'Hi {{firstname}}', body_html: '<p>{{email}} {{city}}</p>', template: { unsubscribe_url: 'https://x/{{tok}}' } });
+    expect(errors.subject[0]).toMatch(/^unknown merge tag \{\{firstname\}\}; known tags: .*\{\{first_name\}\}/);
+    expect(errors.body_html[0]).toMatch(/^unknown merge tag \{\{city\}\};/);
+    expect(errors['template.unsubscribe_url'][0]).toMatch(/\{\{tok\}\}/);
+    expect(sendJobRuleErrors({ ...base, subject: 'Hi {{first_name|there}}', body_text: '{{email}} {{unsubscribe_url}}' })).toEqual({});
+  });
+
   it('needs a body or a template', () => {
     expect(sendJobRuleErrors(base)).toHaveProperty('body_html');
     expect(sendJobRuleErrors({ ...base, template: {} })).toHaveProperty('body_html');

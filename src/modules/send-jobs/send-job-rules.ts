@@ -1,4 +1,5 @@
 import { FieldErrors } from '../../common/errors/app-error';
+import { KNOWN_MERGE_TAGS, unknownMergeTags } from './content/render';
 import { CreateSendJobDto } from './send-jobs.dto';
 
 /** The cross-field rules of a send job (docs/send-jobs.md, API) that decorators cannot express. Empty when valid. */
@@ -13,6 +14,19 @@ export function sendJobRuleErrors(dto: CreateSendJobDto): FieldErrors {
   }
   if (dto.template?.ses_template_name !== undefined && typeof dto.template.ses_template_name !== 'string') {
     errors['template.ses_template_name'] = ['must be a string'];
+  }
+  const templates: [string, unknown][] = [
+    ['subject', dto.subject],
+    ['body_html', dto.body_html],
+    ['body_text', dto.body_text],
+    ['template.unsubscribe_url', dto.template?.unsubscribe_url],
+  ];
+  for (const [field, text] of templates) {
+    const unknown = typeof text === 'string' ? unknownMergeTags(text) : [];
+    if (unknown.length) {
+      const tags = unknown.map((t) => `{{${t}}}`).join(', ');
+      (errors[field] ??= []).push(`unknown merge tag ${tags}; known tags: ${KNOWN_MERGE_TAGS.map((t) => `{{${t}}}`).join(', ')}`);
+    }
   }
   if (dto.window_start && dto.window_end && Date.parse(dto.window_end) <= Date.parse(dto.window_start)) {
     errors.window_end = ['must be after window_start'];

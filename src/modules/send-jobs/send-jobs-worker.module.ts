@@ -2,8 +2,12 @@ import { Module } from '@nestjs/common';
 import { MetricsModule } from '../../common/metrics/metrics.module';
 import { RedisModule } from '../../common/redis/redis.module';
 import { PeriodicTasksModule } from '../../common/scheduling/periodic-tasks';
+import { SubscribersModule } from '../subscribers/subscribers.module';
 import { TenantsModule } from '../tenants/tenants.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
+import { JobRunner } from './jobs/job-runner';
+import { JobsProcessor } from './jobs/jobs.processor';
+import { JobsScheduler } from './jobs/jobs.scheduler';
 import { mailTransportProvider } from './mail/mail-transport.provider';
 import { SendJobLifecycle } from './sending/send-job-lifecycle';
 import { SendJobRunner } from './sending/send-job-runner';
@@ -13,9 +17,12 @@ import { SendRateLimiter } from './sending/send-rate-limiter';
 import { WorkerIdentity } from './sending/worker-identity';
 import { SendJobsModule } from './send-jobs.module';
 
-/** The sending side: processors, scheduler, transport, rate limiter. Loaded only when APP_ROLE runs workers. */
+/**
+ * The sending side of campaigns and single jobs: processors, schedulers, transport, rate limiter. Loaded only
+ * when APP_ROLE runs workers.
+ */
 @Module({
-  imports: [SendJobsModule, WebhooksModule, RedisModule, PeriodicTasksModule, MetricsModule, TenantsModule],
+  imports: [SendJobsModule, WebhooksModule, SubscribersModule, RedisModule, PeriodicTasksModule, MetricsModule, TenantsModule],
   providers: [
     mailTransportProvider,
     SendRateLimiter,
@@ -24,6 +31,9 @@ import { SendJobsModule } from './send-jobs.module';
     SendJobRunner,
     SendJobsProcessor,
     SendJobsScheduler,
+    JobRunner,
+    JobsProcessor,
+    JobsScheduler,
   ],
 })
 export class SendJobsWorkerModule {}

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination/cursor';
+import { IsTimestamp, NestedObject } from '../../common/validation/decorators';
 import { SEND_JOB_STATUSES, SendJobStatus, SendJobTemplate } from './send-job.entity';
 
 export class TrackingOptionsDto {
@@ -16,7 +17,7 @@ export class CreateSendJobDto {
   @IsUUID()
   tenant_id?: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: '0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e' })
   @IsUUID(undefined, { message: 'list_id must be a UUID of one of the tenant\'s lists' })
   list_id!: string;
 
@@ -25,30 +26,33 @@ export class CreateSendJobDto {
   @IsUUID()
   campaign_id?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) name?: string;
+  @ApiPropertyOptional({ example: 'December newsletter' }) @IsOptional() @IsString() @MaxLength(500) name?: string;
 
-  @ApiProperty({ minLength: 1 })
+  @ApiProperty({ minLength: 1, example: 'Hello {{first_name|there}}', description: 'May contain merge tags (docs/send-jobs.md); an unknown tag is a 422' })
   @IsString()
   @Matches(/\S/, { message: 'subject must not be empty' })
   @MaxLength(998)
   subject!: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() body_html?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() body_text?: string;
+  @ApiPropertyOptional({ example: '<p>Hi {{first_name|there}},</p><p><a href="{{unsubscribe_url}}">Unsubscribe</a></p>' })
+  @IsOptional() @IsString() body_html?: string;
+  @ApiPropertyOptional({ example: 'Hi {{first_name|there}}, unsubscribe: {{unsubscribe_url}}' }) @IsOptional() @IsString() body_text?: string;
 
   @ApiPropertyOptional({ description: 'unsubscribe_url (URL template), unsubscribe_mailto, ses_template_name' })
   @IsOptional()
   @IsObject()
   template?: SendJobTemplate;
 
-  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601({ strict: true }) scheduled_at?: string;
-  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601({ strict: true }) window_start?: string;
-  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601({ strict: true }) window_end?: string;
+  @ApiPropertyOptional({ format: 'date-time', example: '2026-12-01T08:00:00Z', description: 'Not before this time' })
+  @IsOptional() @IsTimestamp({ zone: false }) scheduled_at?: string;
+  @ApiPropertyOptional({ format: 'date-time', example: '2026-12-01T08:00:00Z', description: 'Sending only inside [window_start, window_end)' })
+  @IsOptional() @IsTimestamp({ zone: false }) window_start?: string;
+  @ApiPropertyOptional({ format: 'date-time', example: '2026-12-01T20:00:00Z', description: 'Must be after window_start; messages left when it passes stay unsent (job failed, window_expired)' })
+  @IsOptional() @IsTimestamp({ zone: false }) window_end?: string;
 
   @ApiPropertyOptional({ type: TrackingOptionsDto })
   @IsOptional()
-  @ValidateNested()
-  @Type(() => TrackingOptionsDto)
+  @NestedObject(() => TrackingOptionsDto)
   tracking?: TrackingOptionsDto;
 }
 
@@ -57,16 +61,16 @@ export class ListSendJobsQueryDto extends PageQueryDto {
 }
 
 /** `POST /api/send-jobs` answer (both spellings). */
-export interface CreateSendJobResponse {
-  send_job_id: string;
-  sendJobId: string;
-  status: SendJobStatus;
+export class CreateSendJobResponse {
+  @ApiProperty({ format: 'uuid', example: '0193c2b0-1a2b-7c3d-8e4f-5a6b7c8d9e0f' }) send_job_id!: string;
+  @ApiProperty({ format: 'uuid', example: '0193c2b0-1a2b-7c3d-8e4f-5a6b7c8d9e0f' }) sendJobId!: string;
+  @ApiProperty({ enum: SEND_JOB_STATUSES, example: 'pending' }) status!: SendJobStatus;
 }
 
 /** The cancel answer. */
-export interface SendJobStatusResponse {
-  id: string;
-  status: SendJobStatus;
+export class SendJobStatusResponse {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ enum: SEND_JOB_STATUSES, example: 'cancelled' }) status!: SendJobStatus;
 }
 
 export interface SendJobCounts {
@@ -95,6 +99,7 @@ export class ListMessagesQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 25 })
   @IsOptional()
   @Type(() => Number)
+  @IsInt()
   @Min(1)
   @Max(100)
   limit?: number;
@@ -153,4 +158,29 @@ export class ResendUnknownResponse {
   @ApiProperty({ format: 'uuid', example: '0192f1c4-7a10-7cc3-9e51-5b2d7f1a0c11' }) id!: string;
   @ApiProperty({ enum: ['running'], example: 'running' }) status!: 'running';
   @ApiProperty({ description: 'unknown messages put back to pending', example: 3 }) requeued!: number;
+}
+
+/** The documented shape of SendJobResponse on GET /api/send-jobs/{id}: every field also appears in camelCase. */
+export class SendJobView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) tenant_id!: string;
+  @ApiProperty({ format: 'uuid' }) list_id!: string;
+  @ApiProperty({ format: 'uuid' }) campaign_id!: string;
+  @ApiProperty({ type: String, nullable: true, example: 'December newsletter' }) name!: string | null;
+  @ApiProperty({ example: 'Hello {{first_name|there}}' }) subject!: string;
+  @ApiProperty({ enum: SEND_JOB_STATUSES, example: 'running' }) status!: SendJobStatus;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) scheduled_at!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) window_start!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) window_end!: string | null;
+  @ApiProperty({ type: TrackingOptionsDto, nullable: true }) tracking!: TrackingOptionsDto | null;
+  @ApiProperty({ format: 'date-time' }) created_at!: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) started_at!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) completed_at!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: null }) failure_reason!: string | null;
+  @ApiProperty({ example: 5000 }) total!: number;
+  @ApiProperty({ example: 4210 }) sent!: number;
+  @ApiProperty({ example: 0 }) failed!: number;
+  @ApiProperty({ example: 0 }) skipped!: number;
+  @ApiProperty({ example: 0 }) unknown!: number;
+  @ApiProperty({ example: 790 }) pending!: number;
 }

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
-import { IsEmail, IsIn, IsISO8601, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { IsEmail, IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination/cursor';
+import { IsTimestamp } from '../../common/validation/decorators';
 import { FLAT_EVENT_TYPES, FlatEventType, SES_EVENT_TYPES, SesEventType } from './ses-event-decoder';
 
 /** The flat SesEvent, posted by internal relays with an HMAC signature. */
@@ -31,7 +32,7 @@ export class SesEventDto {
   bounce_type?: 'hard' | 'soft';
 
   @ApiProperty({ format: 'date-time' })
-  @IsISO8601({ strict: true })
+  @IsTimestamp({ zone: false })
   occurred_at!: string;
 }
 

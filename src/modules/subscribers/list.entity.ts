@@ -1,7 +1,7 @@
-import { CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import { Tenant } from '../tenants/tenant.entity';
 
-/** A tenant's mailing list; its id is Member Center's `list_id` (unique within the tenant). */
+/** A tenant's mailing list; its id is Member Center's `list_id`, or a UUIDv7 when an admin creates it. */
 @Entity('lists')
 export class MailingList {
   @PrimaryColumn('uuid')
@@ -9,6 +9,10 @@ export class MailingList {
 
   @PrimaryColumn('uuid')
   id!: string;
+
+  /** Set by admins (POST/PATCH /api/lists); null for a list Member Center created by id alone. */
+  @Column('text', { nullable: true })
+  name!: string | null;
 
   @ManyToOne(() => Tenant, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'tenant_id', foreignKeyConstraintName: 'fk_lists_tenant' })

@@ -1,4 +1,4 @@
-import { checkSignature, requiredHeaders, signMemberCenterRequest } from './member-center-signature';
+import { checkSignature, nonceTtlSeconds, requiredHeaders, signMemberCenterRequest } from './member-center-signature';
 
 const secret = 'mcs_test_secret';
 const body = Buffer.from('{"a":1}');
@@ -50,5 +50,17 @@ describe('member center signature', () => {
   it('needs every header', () => {
     expect(requiredHeaders({ clientId: 'a', timestamp: '1', nonce: 'n' })).toBeNull();
     expect(requiredHeaders({ clientId: 'a', timestamp: '1', nonce: 'n', signature: 's' })).not.toBeNull();
+  });
+});
+
+describe('nonceTtlSeconds', () => {
+  it('outlives the last moment a request stamped at the far edge of the window is still accepted', () => {
+    const tolerance = 300;
+    const seen = 1_000_000;
+    const stamped = seen + tolerance; // accepted at `seen`, and again until `stamped + tolerance`
+    const lastAcceptable = stamped + tolerance;
+    expect(seen + nonceTtlSeconds(tolerance)).toBeGreaterThan(lastAcceptable);
+    const h = { clientId: 'c', timestamp: String(stamped), nonce: 'n', signature: signMemberCenterRequest('s', String(stamped), 'n', '{}') };
+    expect(checkSignature(h, Buffer.from('{}'), ['s'], lastAcceptable, tolerance)).toBeNull();
   });
 });

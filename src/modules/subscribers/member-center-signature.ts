@@ -52,3 +52,15 @@ export function checkSignature(
   }
   return ok ? null : 'bad_signature';
 }
+
+/** Slack on top of the window, for clock skew between api processes and Redis expiry granularity. */
+const NONCE_MARGIN_SECONDS = 60;
+
+/**
+ * How long a nonce is remembered: as long as its request can still pass the timestamp check. A request stamped
+ * `tolerance` seconds ahead stays acceptable until `2 × tolerance` after it was first seen, so the nonce must
+ * outlive that (a TTL of just the window let a replay through at +600.5 s).
+ */
+export function nonceTtlSeconds(toleranceSeconds: number): number {
+  return 2 * toleranceSeconds + NONCE_MARGIN_SECONDS;
+}

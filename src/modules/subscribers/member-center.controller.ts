@@ -1,15 +1,12 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import {
-  ApiConflictResponse,
-  ApiForbiddenResponse,
+  ApiBody,
   ApiOkResponse,
-  ApiServiceUnavailableResponse,
+  ApiOperation,
   ApiTags,
-  ApiUnauthorizedResponse,
-  ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { SignedBy } from '../../common/auth/auth.decorators';
-import { ErrorResponse } from '../../common/errors/error-response.dto';
+import { ApiProblems } from '../../common/errors/api-problems.decorator';
 import { ValidationStatus } from '../../common/errors/validation-status.decorator';
 import { BodyLimit, MAX_BODY_BYTES } from '../../common/http/body-limit';
 import { FullSyncService } from './full-sync.service';
@@ -21,10 +18,7 @@ import { SubscriptionEventsService } from './subscription-events.service';
 @ApiTags('Member Center webhooks')
 @ValidationStatus(422)
 @SignedBy(MemberCenterGuard, 'webhookSignature', 'webhookTimestamp', 'webhookNonce', 'webhookClientId')
-@ApiUnauthorizedResponse({ type: ErrorResponse, description: 'Bad or missing signature headers; `reason` says which check failed' })
-@ApiForbiddenResponse({ type: ErrorResponse, description: 'Client disabled (`client_disabled`), or tenant_id not bound to it (`tenant_not_bound`)' })
-@ApiUnprocessableEntityResponse({ type: ErrorResponse, description: 'Validation error (`errors` maps fields to messages)' })
-@ApiServiceUnavailableResponse({ type: ErrorResponse, description: 'Replay protection (Redis) unreachable: retry later' })
+@ApiProblems(403, 503)
 @Controller('webhooks')
 export class MemberCenterController {
   constructor(
@@ -36,7 +30,9 @@ export class MemberCenterController {
   @HttpCode(200)
   @BodyLimit(256 * 1024)
   @ApiOkResponse({ type: SubscriptionEventResult, description: 'Recorded; applied unless older than what was already applied' })
-  @ApiConflictResponse({ type: ErrorResponse, description: '`duplicate_event`: this event_id was already received' })
+  @ApiProblems(409)
+  @ApiOperation({ operationId: 'receiveSubscriptionEvent', summary: 'Member Center subscription event', description: 'One signed event (activated, unsubscribed, preferences updated), applied exactly once per event_id and only when newer than what the membership last saw.' })
+  @ApiBody({ type: SubscriptionEventDto, examples: { activated: { summary: 'A subscriber joins a list', value: { event_id: '0190f5d6-2f43-7a1e-9e55-1c2d3e4f5a6b', event_type: 'subscription.activated', tenant_id: '0193c2a4-6c7d-7e02-8f3a-4b5c6d7e8f90', list_id: '0190f5d6-2f43-7a1e-9e55-000000000001', subscriber: { id: '0190f5d6-2f43-7a1e-9e55-000000000002', email: 'ann@example.com', status: 'active', preferences: { first_name: 'Ann' } }, occurred_at: '2026-11-29T12:00:00Z' } } } })
   receiveEvent(@CallingClient() caller: MemberCenterCaller, @Body() dto: SubscriptionEventDto): Promise<SubscriptionEventResult> {
     return this.events.receive(caller, dto);
   }
@@ -45,7 +41,9 @@ export class MemberCenterController {
   @HttpCode(200)
   @BodyLimit(MAX_BODY_BYTES)
   @ApiOkResponse({ type: FullSyncBatchResult, description: 'Batch upserted; `sync_status: completed` on the batch that completed the sync' })
-  @ApiConflictResponse({ type: ErrorResponse, description: '`duplicate_batch`: this (sync_id, batch_no) was already received; or the sync was abandoned' })
+  @ApiProblems(409)
+  @ApiOperation({ operationId: 'receiveFullSyncBatch', summary: 'Member Center full-sync batch', description: 'One batch (up to 10,000 subscribers) of a full list sync; batches arrive in any order, and the one that completes the sync unsubscribes active members the sync did not contain.' })
+  @ApiBody({ type: FullSyncBatchDto, examples: { batch: { summary: 'Batch 1 of 2', value: { sync_id: '0190f5d6-2f43-7a1e-9e55-00000000aaaa', batch_no: 1, batch_total: 2, tenant_id: '0193c2a4-6c7d-7e02-8f3a-4b5c6d7e8f90', list_id: '0190f5d6-2f43-7a1e-9e55-000000000001', subscribers: [{ id: '0190f5d6-2f43-7a1e-9e55-000000000002', email: 'ann@example.com', status: 'active', preferences: { first_name: 'Ann' } }], occurred_at: '2026-11-29T12:00:00Z' } } } })
   receiveBatch(@CallingClient() caller: MemberCenterCaller, @Body() dto: FullSyncBatchDto): Promise<FullSyncBatchResult> {
     return this.fullSync.receiveBatch(caller, dto);
   }

@@ -4,10 +4,7 @@ import { AppError } from '../../common/errors/app-error';
 import { RedisService } from '../../common/redis/redis.module';
 import { AppConfig } from '../../config/app-config';
 import { CredentialsService } from '../tenants/credentials.service';
-import { checkSignature, requiredHeaders } from './member-center-signature';
-
-/** A nonce is remembered for twice the timestamp window's width (10 minutes). */
-const NONCE_TTL_SECONDS = 600;
+import { checkSignature, nonceTtlSeconds, requiredHeaders } from './member-center-signature';
 
 /** The verified Member Center client of a request. */
 export interface MemberCenterCaller {
@@ -62,7 +59,7 @@ export class MemberCenterGuard implements CanActivate {
   private async claimNonce(clientId: string, nonce: string): Promise<void> {
     let claimed: string | null;
     try {
-      claimed = await this.redis.client.set(this.redis.key('mc_nonce', clientId, nonce), '1', 'EX', NONCE_TTL_SECONDS, 'NX');
+      claimed = await this.redis.client.set(this.redis.key('mc_nonce', clientId, nonce), '1', 'EX', nonceTtlSeconds(this.config.HMAC_TOLERANCE_SECONDS), 'NX');
     } catch {
       throw new AppError('service_unavailable', 'Replay protection is unavailable; retry later', { reason: 'nonce_store_unavailable' });
     }

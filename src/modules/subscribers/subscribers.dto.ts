@@ -1,38 +1,33 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
+  ArrayMinSize,
   IsArray,
+  MinLength,
   IsIn,
   IsInt,
-  IsISO8601,
   IsObject,
   IsOptional,
+  IsString,
   IsUUID,
   Matches,
   MaxLength,
   Min,
-  ValidateNested,
 } from 'class-validator';
-import { applyDecorators } from '@nestjs/common';
 import { PageQueryDto } from '../../common/pagination/cursor';
+import { FitsInt32, IsTimestamp, NestedObject } from '../../common/validation/decorators';
 import { EMAIL } from './full-sync-rules';
+import type { ListImportStatus } from './list-import.entity';
+import { ADMIN_MEMBER_STATUSES, AdminMemberStatus } from './member-rows';
 import { SUBSCRIBER_STATUSES, SUPPRESSION_REASONS, SubscriberStatus, SuppressionReason } from './subscriber-status';
 
 /** Largest full-sync batch: up to 10,000 subscribers (docs/subscribers.md). */
 export const MAX_SYNC_BATCH = 10_000;
+/** Refused rows an import keeps (the counts cover all of them). */
+export const MAX_IMPORT_ERRORS = 100;
 export const EVENT_TYPES = ['subscription.activated', 'subscription.unsubscribed', 'preferences.updated'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i;
-
-/** RFC 3339 date-time with a zone (a bare date or local time is ambiguous). */
-function IsDateTime() {
-  return applyDecorators(
-    IsISO8601({ strict: true }, { message: '$property must be an ISO-8601 date-time' }),
-    Matches(DATE_TIME, { message: '$property must include a time and a time zone' }),
-  );
-}
 
 @ApiSchema({ name: 'SubscriberPayload' })
 export class SubscriberPayloadDto {
@@ -56,25 +51,24 @@ export class SubscriptionEventDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID('all') tenant_id!: string;
   @ApiProperty({ format: 'uuid' }) @IsUUID('all') list_id!: string;
   @ApiProperty({ type: SubscriberPayloadDto })
-  @ValidateNested()
-  @Type(() => SubscriberPayloadDto)
+  @NestedObject(() => SubscriberPayloadDto)
   subscriber!: SubscriberPayloadDto;
-  @ApiProperty({ format: 'date-time' }) @IsDateTime() occurred_at!: string;
+  @ApiProperty({ format: 'date-time' }) @IsTimestamp() occurred_at!: string;
 }
 
 /** A Member Center `FullSyncBatch`. Items are checked by parseSubscriberRows (one cheap pass over up to 10,000). */
 @ApiSchema({ name: 'FullSyncBatch' })
 export class FullSyncBatchDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID('all') sync_id!: string;
-  @ApiProperty({ type: 'integer', minimum: 1 }) @IsInt() @Min(1) batch_no!: number;
-  @ApiProperty({ type: 'integer', minimum: 1 }) @IsInt() @Min(1) batch_total!: number;
+  @ApiProperty({ type: 'integer', minimum: 1 }) @IsInt() @Min(1) @FitsInt32() batch_no!: number;
+  @ApiProperty({ type: 'integer', minimum: 1 }) @IsInt() @Min(1) @FitsInt32() batch_total!: number;
   @ApiProperty({ format: 'uuid' }) @IsUUID('all') tenant_id!: string;
   @ApiProperty({ format: 'uuid' }) @IsUUID('all') list_id!: string;
   @ApiProperty({ type: [SubscriberPayloadDto], maxItems: MAX_SYNC_BATCH })
   @IsArray()
   @ArrayMaxSize(MAX_SYNC_BATCH)
   subscribers!: unknown[];
-  @ApiProperty({ format: 'date-time' }) @IsDateTime() occurred_at!: string;
+  @ApiProperty({ format: 'date-time' }) @IsTimestamp() occurred_at!: string;
 }
 
 export class SubscriptionEventResult {
@@ -98,7 +92,9 @@ export class FullSyncBatchResult {
 }
 
 export class ListResponse {
-  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid', example: '0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e' }) id!: string;
+  @ApiProperty({ type: String, nullable: true, example: 'Weekly newsletter', description: 'null for a list Member Center created by id alone' })
+  name!: string | null;
   @ApiProperty({ format: 'date-time' }) created_at!: string;
   @ApiProperty({ format: 'date-time' }) updated_at!: string;
 }
@@ -123,6 +119,13 @@ export class SubscriberMembershipResponse {
   @ApiProperty({ enum: SUBSCRIBER_STATUSES }) status!: SubscriberStatus;
   @ApiProperty({ nullable: true, type: String }) reason!: string | null;
   @ApiProperty({ format: 'date-time' }) last_occurred_at!: string;
+}
+
+/** `GET /api/suppressions`: the page, optionally only addresses containing `q`. */
+export class SuppressionsQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ description: 'Only addresses containing this text (case-insensitive)', example: 'acme.example' })
+  @IsOptional() @IsString() @MaxLength(254)
+  q?: string;
 }
 
 export class SuppressionResponse {
@@ -173,4 +176,56 @@ export class MemberPage {
 export class SuppressionPage {
   @ApiProperty({ type: [SuppressionResponse] }) data!: SuppressionResponse[];
   @ApiProperty({ nullable: true, type: String }) next_cursor!: string | null;
+}
+
+export class CreateListDto {
+  @ApiProperty({ example: 'Weekly newsletter', minLength: 1, maxLength: 200 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name!: string;
+}
+
+export class UpdateListDto extends CreateListDto {}
+
+export class AdminMemberDto {
+  @ApiProperty({ example: 'ann@example.com' }) email!: string;
+  @ApiPropertyOptional({ enum: ADMIN_MEMBER_STATUSES, default: 'active' }) status?: AdminMemberStatus;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { first_name: 'Ann' } })
+  preferences?: Record<string, unknown>;
+}
+
+/** Items are checked one by one (parseMemberItem), like full-sync batches: class-validator over 10,000 objects is slow. */
+export class AddMembersDto {
+  @ApiProperty({ type: [AdminMemberDto], maxItems: MAX_SYNC_BATCH, example: [{ email: 'ann@example.com', preferences: { first_name: 'Ann' } }, { email: 'bo@example.com' }] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_SYNC_BATCH)
+  members!: unknown[];
+}
+
+export class AddMembersResult {
+  @ApiProperty({ format: 'uuid' }) list_id!: string;
+  @ApiProperty({ example: 2, description: 'Distinct addresses written (a suppressed one is stored with its suppression status, never active)' })
+  written!: number;
+  @ApiProperty({ example: 0, description: 'Of those, addresses on the suppression list' }) suppressed!: number;
+}
+
+export class RowErrorResponse {
+  @ApiProperty({ example: 3, description: 'CSV line number' }) row!: number;
+  @ApiProperty({ example: 'email' }) field!: string;
+  @ApiProperty({ example: 'email must be an email' }) message!: string;
+}
+
+export class ListImportResponse {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) list_id!: string;
+  @ApiProperty({ enum: ['running', 'completed', 'failed'] }) status!: ListImportStatus;
+  @ApiProperty({ example: 5000 }) rows_read!: number;
+  @ApiProperty({ example: 4998 }) rows_imported!: number;
+  @ApiProperty({ example: 2 }) rows_failed!: number;
+  @ApiProperty({ type: [RowErrorResponse], description: `The first ${MAX_IMPORT_ERRORS} refused rows` }) errors!: RowErrorResponse[];
+  @ApiProperty({ type: String, nullable: true, example: null, description: 'Why the import stopped, when it failed' }) failure!: string | null;
+  @ApiProperty({ format: 'date-time' }) created_at!: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) finished_at!: string | null;
 }

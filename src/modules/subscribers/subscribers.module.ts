@@ -9,8 +9,12 @@ import { FullSync, FullSyncBatch } from './full-sync.entity';
 import { FullSyncRepository } from './full-sync.repository';
 import { FullSyncService } from './full-sync.service';
 import { InboundEvent } from './inbound-event.entity';
+import { ListImport } from './list-import.entity';
 import { ListMembership } from './list-membership.entity';
 import { MailingList } from './list.entity';
+import { ListsController } from './lists.controller';
+import { ListsRepository } from './lists.repository';
+import { ListsService } from './lists.service';
 import { MemberCenterController } from './member-center.controller';
 import { MemberCenterGuard } from './member-center.guard';
 import { Subscriber } from './subscriber.entity';
@@ -25,13 +29,13 @@ import { SuppressionsRepository } from './suppressions.repository';
 /** Lists, subscribers and memberships fed by Member Center; the tenant's suppression list and list lookups (exported). */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([MailingList, Subscriber, ListMembership, Suppression, InboundEvent, FullSync, FullSyncBatch]),
+    TypeOrmModule.forFeature([MailingList, Subscriber, ListMembership, Suppression, InboundEvent, FullSync, FullSyncBatch, ListImport]),
     BullModule.registerQueue({ name: QUEUES.subscribers.name }),
     RedisModule,
     TenantsModule,
     WebhooksModule,
   ],
-  controllers: [MemberCenterController, SubscribersController],
+  controllers: [MemberCenterController, SubscribersController, ListsController],
   providers: [
     MemberCenterGuard,
     SubscribersRepository,
@@ -41,6 +45,8 @@ import { SuppressionsRepository } from './suppressions.repository';
     FullSyncService,
     SubscribersService,
     SuppressionList,
+    ListsService,
+    ListsRepository,
   ],
   exports: [SuppressionList, FullSyncService, SubscribersService],
 })

@@ -3,6 +3,7 @@ import { AppError } from '../../common/errors/app-error';
 import { Page, PageQueryDto, paginate } from '../../common/pagination/cursor';
 import { FullSyncRepository } from './full-sync.repository';
 import { FullSyncService } from './full-sync.service';
+import { toListResponse } from './lists.service';
 import { FullSyncResponse, ListResponse, MemberResponse, MembersQueryDto, SubscriberResponse } from './subscribers.dto';
 import { SubscribersRepository } from './subscribers.repository';
 import { SuppressionsRepository } from './suppressions.repository';
@@ -26,7 +27,7 @@ export class SubscribersService {
   }
 
   listLists(tenantId: string, query: PageQueryDto): Promise<Page<ListResponse>> {
-    return paginate(this.subscribers.listsQuery(tenantId), query, (l) => ({ id: l.id, created_at: l.createdAt.toISOString(), updated_at: l.updatedAt.toISOString() }));
+    return paginate(this.subscribers.listsQuery(tenantId), query, toListResponse);
   }
 
   async listMembers(tenantId: string, listId: string, query: MembersQueryDto): Promise<Page<MemberResponse>> {

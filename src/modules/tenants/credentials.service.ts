@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, In, IsNull, MoreThan, Repository } from 'typeorm';
+import { DataSource, EntityManager, In, IsNull, MoreThan, Repository } from 'typeorm';
 import { ApiKeyCache } from './api-key-cache';
 import { ApiKeyResolver } from '../../common/auth/credential-resolver';
 import { Principal, Role } from '../../common/auth/principal';
@@ -137,6 +137,9 @@ export class CredentialsService extends ApiKeyResolver {
     const secret = this.newMemberCenterSecret();
     const overlapEnds = new Date(Date.now() + this.config.MEMBER_CENTER_SECRET_OVERLAP_HOURS * 3600_000);
     await this.dataSource.transaction(async (tx) => {
+      // Concurrent rotations of one client take turns: without the row lock their two UPDATEs lock the secrets
+      // in different orders and Postgres aborts one as a deadlock (a 500 the fuzzer found).
+      await tx.getRepository(MemberCenterClient).findOne({ where: { clientId }, lock: { mode: 'pessimistic_write' } });
       // Only the newest secret survives the overlap: older ones end now, the current one at the overlap's end.
       await tx
         .createQueryBuilder()
@@ -206,9 +209,13 @@ export class CredentialsService extends ApiKeyResolver {
     return { secret };
   }
 
-  /** The tenant's callback secret, or null before one was created. */
-  async callbackSecret(tenantId: string): Promise<string | null> {
-    const tenant = await this.tenants.require(tenantId);
+  /**
+   * The tenant's callback secret, or null before one was created. Pass the caller's transaction `manager` when
+   * inside one, so the read does not wait for a second pool connection.
+   */
+  async callbackSecret(tenantId: string, manager?: EntityManager): Promise<string | null> {
+    const tenant = manager ? await manager.findOneBy(Tenant, { id: tenantId }) : await this.tenants.require(tenantId);
+    if (!tenant) throw AppError.notFound('Tenant');
     return tenant.callbackSecretSealed ? this.box.open(tenant.callbackSecretSealed) : null;
   }
 }

@@ -6,6 +6,10 @@ export interface TenantSettings {
   send_rate_per_second?: number;
   from_address?: string;
   rate_limit_per_minute?: number;
+  /** Job submissions (POST /jobs) per minute; JOBS_PER_MINUTE when absent. */
+  jobs_per_minute?: number;
+  /** Bulk recover pace (dead letters replayed per second). */
+  replay_rate_per_second?: number;
 }
 
 @Entity('tenants')

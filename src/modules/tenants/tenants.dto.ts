@@ -22,6 +22,10 @@ export class UpdateTenantDto {
   @ApiPropertyOptional({ example: 'news@acme.example' }) @IsOptional() @IsEmail() from_address?: string;
   @ApiPropertyOptional({ description: 'API requests per minute per route family' })
   @IsOptional() @IsInt() @Min(1) @Max(1000000) rate_limit_per_minute?: number;
+  @ApiPropertyOptional({ description: 'Job submissions (POST /jobs) per minute: the job quota', example: 600 })
+  @IsOptional() @IsInt() @Min(1) @Max(10000000) jobs_per_minute?: number;
+  @ApiPropertyOptional({ description: 'Dead letters a bulk recover replays per second for this tenant', example: 5 })
+  @IsOptional() @IsInt() @Min(1) @Max(10000) replay_rate_per_second?: number;
 }
 
 export class TenantResponse {
@@ -31,6 +35,12 @@ export class TenantResponse {
   @ApiProperty({ type: 'object', additionalProperties: true }) settings!: Record<string, unknown>;
   @ApiProperty({ format: 'date-time' }) created_at!: string;
   @ApiProperty({ format: 'date-time' }) updated_at!: string;
+}
+
+export class TenantPage {
+  @ApiProperty({ type: [TenantResponse] }) data!: TenantResponse[];
+  @ApiProperty({ type: String, nullable: true, description: 'Cursor of the next (older) page; null on the last page' })
+  next_cursor!: string | null;
 }
 
 export class CreateApiKeyDto {

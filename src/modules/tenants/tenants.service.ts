@@ -2,9 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, QueryFailedError, Repository } from 'typeorm';
 import { AppError } from '../../common/errors/app-error';
+import { Page, PageQueryDto, paginate } from '../../common/pagination/cursor';
+import { isUuid } from '../../common/http/parse-id.pipe';
 import { CreateTenantDto, TenantResponse, UpdateTenantDto } from './tenants.dto';
 import { Tenant, TenantSettings } from './tenant.entity';
-import { isUuid } from '../../common/http/parse-id.pipe';
 
 export function slugify(name: string): string {
   const slug = name
@@ -16,6 +17,13 @@ export function slugify(name: string): string {
     .slice(0, 64)
     .replace(/-+$/g, '');
   return slug || 'tenant';
+}
+
+/** PATCH semantics: a setting the body names replaces the stored one; settings it leaves out (or undefined) stay. */
+export function mergeSettings<S extends object>(current: S, patch: Partial<S>): S {
+  const merged: Record<string, unknown> = { ...(current as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(patch)) if (v !== undefined) merged[k] = v;
+  return merged as S;
 }
 
 const isUniqueViolation = (e: unknown) => e instanceof QueryFailedError && (e as { code?: string }).code === '23505';
@@ -35,6 +43,11 @@ export class TenantsService {
     return this.toResponse(await this.require(tenant.id));
   }
 
+  /** Every tenant, newest first (platform admins). */
+  async list(query: PageQueryDto): Promise<Page<TenantResponse>> {
+    return paginate(this.tenants.createQueryBuilder('t'), query, (t) => this.toResponse(t));
+  }
+
   async get(id: string): Promise<TenantResponse> {
     return this.toResponse(await this.require(id));
   }
@@ -43,7 +56,7 @@ export class TenantsService {
     const tenant = await this.require(id);
     const { name, ...settings } = dto;
     if (name !== undefined) tenant.name = name;
-    tenant.settings = { ...tenant.settings, ...settings };
+    tenant.settings = mergeSettings(tenant.settings, settings);
     await this.tenants.save(tenant);
     return this.toResponse(await this.require(id));
   }

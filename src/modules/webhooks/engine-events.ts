@@ -8,6 +8,8 @@ export type EngineEventType =
   | 'send_job.completed'
   | 'send_job.failed'
   | 'send_job.cancelled'
+  | 'job.succeeded'
+  | 'job.failed'
   | 'email.bounced'
   | 'email.complained'
   | 'email.delivered'

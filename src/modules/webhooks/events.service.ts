@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { AppError } from '../../common/errors/app-error';
 import { Page } from '../../common/pagination/cursor';
 import { DeliveriesRepository } from '../deliveries/deliveries.repository';
+import { WebhookEvent } from './entities/webhook-event.entity';
 import { EventsRepository } from './events.repository';
+import { NewEvent } from './events.repository';
 import { EventFanOut, WrittenEvent } from './fan-out';
 import { CreateEventDto, DeliveriesSummary, EventResponse, ListEventsQueryDto } from './dialects/relay/relay.dto';
 
@@ -42,6 +44,11 @@ export class EventsService {
     return toEventResponse(event, { total: deliveryIds.length, succeeded: 0, failed: 0, pending: deliveryIds.length });
   }
 
+  /** A batch stored and fanned out in one statement (a dialect's batch ingest); repeated dedup keys are flagged. */
+  ingestMany(events: NewEvent[]): Promise<WrittenEvent[]> {
+    return this.fanOut.publishMany(events);
+  }
+
   async list(tenantId: string, query: ListEventsQueryDto): Promise<Page<EventResponse>> {
     const filter = { type: query.type, createdAfter: query.created_after ? new Date(query.created_after) : undefined };
     const page = await this.events.page(tenantId, filter, query);
@@ -53,5 +60,11 @@ export class EventsService {
     const event = await this.events.findOne(tenantId, id);
     if (!event) throw AppError.notFound('Event');
     return toEventResponse(event, (await this.deliveries.countsByEvent([id])).get(id));
+  }
+
+  /** The tenant's events with these ids (for logs that list deliveries and show their events). */
+  async findByIds(tenantId: string, ids: string[]): Promise<Map<string, WebhookEvent>> {
+    const events = await this.events.findMany(tenantId, ids);
+    return new Map(events.map((e) => [e.id, e]));
   }
 }

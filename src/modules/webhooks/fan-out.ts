@@ -2,9 +2,10 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { Batcher } from '../../common/batching/batcher';
+import { cloudEventOf } from './cloud-events';
 import { WebhookEvent } from './entities/webhook-event.entity';
-import { matchesEventFilter } from './event-filter';
 import { EventsRepository, NewEvent } from './events.repository';
+import { subscriptionMatches } from './subscription-match';
 import { SubscriptionsRepository } from './subscriptions.repository';
 import { DeliveryProducer } from '../deliveries/delivery.producer';
 
@@ -12,6 +13,8 @@ import { DeliveryProducer } from '../deliveries/delivery.producer';
 export interface WrittenEvent {
   event: Pick<WebhookEvent, 'id' | 'tenantId' | 'type' | 'payload' | 'idempotencyKey' | 'sourceIp' | 'createdAt'>;
   deliveryIds: string[];
+  /** True when the event repeated a dedup key: `event` is the earlier one, nothing new was written. */
+  duplicate?: boolean;
 }
 
 /** Events written per statement, and statements in flight (the pool has 10 connections). */
@@ -56,6 +59,13 @@ export class EventFanOut {
     return written;
   }
 
+  /** Many events in one statement (an ingested batch), committed, then their deliveries enqueued together. */
+  async publishMany(inputs: NewEvent[]): Promise<WrittenEvent[]> {
+    const written = await this.writeMany(this.dataSource.manager, inputs);
+    await this.enqueue(written.flatMap((w) => w.deliveryIds));
+    return written;
+  }
+
   /** Best effort: on failure the rows stay pending and due, and the reconciler enqueues them. */
   async enqueue(deliveryIds: string[]): Promise<void> {
     try {
@@ -65,20 +75,58 @@ export class EventFanOut {
     }
   }
 
-  private async writeMany(manager: EntityManager, inputs: NewEvent[]): Promise<WrittenEvent[]> {
-    const subscriptions = await this.subscriptions.activeOf(manager, [...new Set(inputs.map((i) => i.tenantId))]);
+  /**
+   * One statement for the batch. Events whose dedup key is held by an earlier event come back as that event; when
+   * the earlier one is past the window, its key is released and those events are written again (rare: a repeat
+   * after 24 h), so the usual batch costs one statement.
+   */
+  private async writeMany(manager: EntityManager, inputs: NewEvent[], releaseExpired = true): Promise<WrittenEvent[]> {
+    const written = await this.writeOnce(manager, inputs);
+    const expired = [...new Set(written.flatMap((w) => (w.expired ? [w.event.id] : [])))];
+    if (releaseExpired && expired.length) {
+      await this.events.releaseExpiredKeys(manager, expired);
+      const again = written.flatMap((w, i) => (w.duplicate ? [i] : []));
+      const rewritten = await this.writeMany(manager, again.map((i) => inputs[i]), false);
+      again.forEach((i, k) => (written[i] = rewritten[k]));
+    }
+    return written.map(({ expired: _expired, ...w }) => w);
+  }
+
+  private async writeOnce(manager: EntityManager, inputs: NewEvent[]): Promise<(WrittenEvent & { expired?: boolean })[]> {
+    const tenantIds = [...new Set(inputs.map((i) => i.tenantId))];
+    const subscriptions = await this.subscriptions.activeOf(manager, tenantIds);
+    const firstOfKey = new Set<string>();
     const events = inputs.map((input) => {
       const id = uuidv7();
-      const targets = subscriptions.filter((s) => s.tenant_id === input.tenantId && matchesEventFilter(s.event_filter, input.type));
-      return { ...input, id, deliveries: targets.map((s) => ({ id: uuidv7(), tenantId: input.tenantId, eventId: id, subscriptionId: s.id })) };
+      // A key repeated inside the batch: only its first event is written.
+      const repeated = !!input.dedupKey && firstOfKey.has(`${input.tenantId}:${input.dedupKey}`);
+      if (input.dedupKey) firstOfKey.add(`${input.tenantId}:${input.dedupKey}`);
+      let view: Record<string, unknown> | undefined;
+      const cloudEvent = () =>
+        (view ??= cloudEventOf({ id, tenantId: input.tenantId, type: input.type, payload: input.payload, createdAt: new Date(), attributes: input.attributes ?? null }));
+      const targets = repeated
+        ? []
+        : subscriptions.filter((s) => s.tenant_id === input.tenantId && subscriptionMatches(s, { type: input.type, cloudEvent }));
+      return { ...input, id, repeated, deliveries: targets.map((s) => ({ id: uuidv7(), tenantId: input.tenantId, eventId: id, subscriptionId: s.id })) };
     });
-    const createdAt = await this.events.insertWithDeliveries(manager, events, events.flatMap((e) => e.deliveries));
-    return events.map((e) => ({
-      event: {
-        id: e.id, tenantId: e.tenantId, type: e.type, payload: e.payload,
-        idempotencyKey: e.idempotencyKey ?? null, sourceIp: e.sourceIp ?? null, createdAt: createdAt.get(e.id) as Date,
-      },
-      deliveryIds: e.deliveries.map((d) => d.id),
-    }));
+    const stored = events.filter((e) => !e.repeated);
+    const createdAt = await this.events.insertWithDeliveries(manager, stored, stored.flatMap((e) => e.deliveries));
+    const skippedKeys = events.flatMap((e) => (!createdAt.has(e.id) && e.dedupKey ? [e.dedupKey] : []));
+    const holders = await this.events.holdersOfKeys(manager, tenantIds, [...new Set(skippedKeys)]);
+    return events.map((e) => {
+      const at = createdAt.get(e.id);
+      if (!at) {
+        const holder = holders.get(`${e.tenantId}:${e.dedupKey}`);
+        if (!holder) throw new Error(`event ${e.id} was neither written nor found by its dedup key`);
+        return { event: holder.event, deliveryIds: [], duplicate: true, expired: holder.expired };
+      }
+      return {
+        event: {
+          id: e.id, tenantId: e.tenantId, type: e.type, payload: e.payload,
+          idempotencyKey: e.idempotencyKey ?? null, sourceIp: e.sourceIp ?? null, createdAt: at,
+        },
+        deliveryIds: e.deliveries.map((d) => d.id),
+      };
+    });
   }
 }

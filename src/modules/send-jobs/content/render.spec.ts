@@ -1,4 +1,4 @@
-import { mergeTags, MergeContext, renderContent, unsubscribeHeaders } from './render';
+import { mergeTags, MergeContext, renderContent, unknownMergeTags, unsubscribeHeaders } from './render';
 
 const ctx: MergeContext = {
   subscriber: { id: 'sub-1', email: 'a<b>@example.com', preferences: { first_name: 'Ann & "Bo"', nested: { x: 1 } } },
@@ -17,8 +17,23 @@ describe('mergeTags', () => {
     );
   });
 
-  it('renders unknown tags and prototype names as empty', () => {
-    expect(mergeTags('[{{subscriber.preferences.missing}}][{{nope}}][{{subscriber.constructor}}]', ctx, false)).toBe('[][][]');
+  it('resolves the common aliases', () => {
+    expect(mergeTags('{{email}} {{subscriber_id}} {{ first_name }} [{{last_name}}]', ctx, false)).toBe('a<b>@example.com sub-1 Ann & "Bo" []');
+  });
+
+  it('uses a fallback when the recipient has no value, and renders missing values and prototype names as empty', () => {
+    expect(mergeTags('Hi {{last_name|there}}, {{first_name | friend}}', ctx, false)).toBe('Hi there, Ann & "Bo"');
+    expect(mergeTags('[{{subscriber.preferences.missing}}][{{subscriber.constructor}}]', ctx, false)).toBe('[][]');
+  });
+});
+
+describe('unknownMergeTags', () => {
+  it('names each tag the renderer does not know, once, in order', () => {
+    expect(unknownMergeTags('{{firstname}} {{email}} {{subscriber.constructor}} {{firstname|x}} {{subscriber.preferences.city}}')).toEqual([
+      'firstname',
+      'subscriber.constructor',
+    ]);
+    expect(unknownMergeTags('{{unsubscribe_url}} {{unsubscribe_token}} {{subscriber.id}} {{first_name|there}}')).toEqual([]);
   });
 });
 

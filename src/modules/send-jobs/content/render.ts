@@ -19,13 +19,38 @@ export interface RenderedContent {
   text?: string;
 }
 
-const TAG = /\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}/g;
+/** `{{path}}` or `{{path|fallback}}`; the fallback is used when the recipient has no value for the path. */
+const TAG = /\{\{\s*([A-Za-z0-9_.-]+)\s*(?:\|([^{}]*))?\}\}/g;
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
 
+/** The short names people type, mapped to the engine's paths. */
+export const MERGE_TAG_ALIASES: Readonly<Record<string, string>> = {
+  email: 'subscriber.email',
+  subscriber_id: 'subscriber.id',
+  first_name: 'subscriber.preferences.first_name',
+  last_name: 'subscriber.preferences.last_name',
+};
+const FIXED_TAGS = new Set(['subscriber.id', 'subscriber.email', 'unsubscribe_url', 'unsubscribe_token']);
+const PREFERENCE_TAG = /^subscriber\.preferences\.[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
+
+/** Every tag a template may use, for error messages and docs. */
+export const KNOWN_MERGE_TAGS = [...FIXED_TAGS, 'subscriber.preferences.<key>', ...Object.keys(MERGE_TAG_ALIASES)];
+
+function isKnownTag(path: string): boolean {
+  const resolved = MERGE_TAG_ALIASES[path] ?? path;
+  return FIXED_TAGS.has(resolved) || PREFERENCE_TAG.test(resolved);
+}
+
+/** The tags of a template the renderer does not know, in order of appearance, each once. */
+export function unknownMergeTags(template: string): string[] {
+  const unknown = [...template.matchAll(TAG)].map((m) => m[1]).filter((path) => !isKnownTag(path));
+  return [...new Set(unknown)];
+}
+
 function lookup(ctx: MergeContext, path: string): string {
-  const parts = path.split('.');
+  const parts = (MERGE_TAG_ALIASES[path] ?? path).split('.');
   let v: unknown = ctx;
   for (const p of parts) {
     if (v === null || typeof v !== 'object' || !Object.prototype.hasOwnProperty.call(v, p)) return '';
@@ -35,9 +60,15 @@ function lookup(ctx: MergeContext, path: string): string {
   return typeof v === 'object' ? JSON.stringify(v) : String(v);
 }
 
-/** Replaces `{{path}}` merge tags; unknown tags become empty (a typo must not leak template syntax to readers). */
+/**
+ * Replaces `{{path}}` merge tags (job creation refuses unknown ones, see unknownMergeTags); a recipient without a
+ * value for a known path gets the tag's fallback (`{{first_name|there}}`), else empty text.
+ */
 export function mergeTags(template: string, ctx: MergeContext, html: boolean): string {
-  return template.replace(TAG, (_, path: string) => (html ? escapeHtml(lookup(ctx, path)) : lookup(ctx, path)));
+  return template.replace(TAG, (_, path: string, fallback: string | undefined) => {
+    const value = lookup(ctx, path) || (fallback ?? '').trim();
+    return html ? escapeHtml(value) : value;
+  });
 }
 
 /**

@@ -1,6 +1,6 @@
 import { Controller, Get, Header, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { ErrorResponse } from '../../../common/errors/error-response.dto';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '../../../common/errors/api-problems.decorator';
 import { Public } from '../../../common/auth/auth.decorators';
 import { UnsubscribeResponse } from './unsubscribe.dto';
 import { UnsubscribeService } from './unsubscribe.service';
@@ -14,6 +14,10 @@ export class UnsubscribeController {
   @Get(':token')
   @Public('authenticated by the signed, tamper-proof unsubscribe token in the path')
   @Header('Content-Type', 'text/html; charset=utf-8')
+  @ApiOperation({ operationId: 'unsubscribePage', summary: 'Unsubscribe confirmation page', description: 'The page an email\'s unsubscribe link opens: a button that POSTs the same URL. A tampered token: 400.' })
+  @ApiProduces('text/html')
+  @ApiOkResponse({ description: 'An HTML page', schema: { type: 'string', example: '<!doctype html><form method="post"><button>Unsubscribe</button></form>' } })
+  @ApiProblems(400)
   page(@Param('token') token: string): string {
     return this.unsubscribe.confirmationPage(token);
   }
@@ -30,7 +34,7 @@ export class UnsubscribeController {
   })
   @ApiProduces('application/json')
   @ApiOkResponse({ type: UnsubscribeResponse })
-  @ApiBadRequestResponse({ type: ErrorResponse, description: 'The token is invalid or tampered with (`reason: invalid_unsubscribe_token`)' })
+  @ApiProblems(400)
   oneClick(@Param('token') token: string): Promise<UnsubscribeResponse> {
     return this.unsubscribe.unsubscribe(token);
   }

@@ -5,6 +5,7 @@ import { BaseEntity } from '../../../common/database/base.entity';
 @Entity('webhook_events')
 @Index('ix_webhook_events_tenant_created', ['tenantId', 'createdAt', 'id'])
 @Index('ix_webhook_events_tenant_type_created', ['tenantId', 'type', 'createdAt'])
+@Index('uq_webhook_events_tenant_dedup_key', ['tenantId', 'dedupKey'], { unique: true, where: 'dedup_key IS NOT NULL' })
 export class WebhookEvent extends BaseEntity {
   @Column('uuid')
   tenantId!: string;
@@ -21,10 +22,18 @@ export class WebhookEvent extends BaseEntity {
   @Column('text', { nullable: true })
   sourceIp!: string | null;
 
-  /** `api` (tenant-posted) or `engine`; CloudEvents attributes (the Marigold dialect) go in `attributes`. */
+  /** `api` (`/v1/events`), `engine` (EngineEvents) or `marigold` (a CloudEvent posted to the Marigold dialect). */
   @Column('text', { default: 'api' })
   source!: string;
 
+  /** A CloudEvent's attributes (everything but `data`, which is `payload`); null for other events. */
   @Column('jsonb', { nullable: true })
   attributes!: Record<string, unknown> | null;
+
+  /**
+   * Held for 24 h so a repeat is not delivered twice (a CloudEvent's source + id, hashed); released (set null)
+   * when the same key comes again after the window.
+   */
+  @Column('text', { nullable: true })
+  dedupKey!: string | null;
 }

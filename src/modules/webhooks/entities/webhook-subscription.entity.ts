@@ -47,11 +47,11 @@ export class WebhookSubscription extends BaseEntity {
   @Column('timestamptz', { nullable: true })
   disabledAt!: Date | null;
 
-  /** Extra request headers (the Marigold dialect's custom headers); empty for relay-API subscriptions. */
+  /** Custom request headers sent with every delivery: name → value sealed like the secrets (SubscriptionSecrets.sealHeaders). */
   @Column('jsonb', { default: () => "'{}'" })
   headers!: Record<string, string>;
 
-  /** Envelope dialect: `standard` (`{id,type,created_at,data}`) now; `cloudevents` for the Marigold dialect. */
+  /** Envelope: `standard` (`{id,type,created_at,data}`) or `cloudevents` (structured-mode CloudEvent). */
   @Column('text', { default: 'standard' })
   format!: string;
 
@@ -62,7 +62,7 @@ export class WebhookSubscription extends BaseEntity {
   @Column('jsonb', { nullable: true })
   filterSpec!: Record<string, unknown> | null;
 
-  /** Which API created it (`v1`, later `flexengage`, `marigold`), so each dialect lists its own. */
+  /** Which API created it (`v1`, `marigold`, later `flexengage`), so each dialect lists its own. */
   @Column('text', { default: 'v1' })
   origin!: string;
 

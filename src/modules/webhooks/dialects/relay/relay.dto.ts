@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsObject, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsObject, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../../../../common/pagination/cursor';
+import { IsTimestamp } from '../../../../common/validation/decorators';
 import { SUBSCRIPTION_STATES, SubscriptionState } from '../../entities/webhook-subscription.entity';
 import { EVENT_FILTER_PATTERN, EVENT_TYPE_PATTERN } from '../../event-filter';
 
@@ -56,7 +57,7 @@ export class ListEventsQueryDto extends PageQueryDto {
   type?: string;
 
   @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional() @IsISO8601()
+  @IsOptional() @IsTimestamp({ zone: false })
   created_after?: string;
 }
 

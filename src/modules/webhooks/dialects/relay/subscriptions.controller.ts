@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated, TenantId } from '../../../../common/auth/auth.decorators';
+import { ApiProblems } from '../../../../common/errors/api-problems.decorator';
 import { ValidationStatus } from '../../../../common/errors/validation-status.decorator';
 import { ParseIdPipe } from '../../../../common/http/parse-id.pipe';
 import { ApiPageResponse, Page } from '../../../../common/pagination/cursor';
@@ -22,12 +23,16 @@ export class SubscriptionsController {
 
   @Post()
   @Authenticated({ role: 'editor', apiKey: true })
+  @ApiOperation({ operationId: 'createSubscription', summary: 'Create a subscription', description: 'An endpoint that receives the events its `event_filter` matches (`*`, a type, or a glob such as `order.*`). The `whsec_` signing secret appears only in this response. Outside production a refused URL names WEBHOOK_ALLOW_HTTP / WEBHOOK_ALLOWED_CIDRS.' })
+  @ApiBody({ type: CreateSubscriptionDto, examples: { orders: { summary: 'Order events', value: { name: 'Orders service', url: 'https://hooks.acme.example/send-engine', event_filter: 'order.*' } } } })
+  @ApiCreatedResponse({ type: SubscriptionWithSecretResponse })
   create(@TenantId() tenantId: string, @Body() dto: CreateSubscriptionDto): Promise<SubscriptionWithSecretResponse> {
     return this.subscriptions.create(tenantId, dto);
   }
 
   @Get()
   @Authenticated({ role: 'viewer', apiKey: true })
+  @ApiOperation({ operationId: 'listSubscriptions', summary: 'List subscriptions', description: 'Newest first, optionally by `state`, with an opaque `next_cursor`.' })
   @ApiPageResponse(SubscriptionResponse)
   list(@TenantId() tenantId: string, @Query() query: ListSubscriptionsQueryDto): Promise<Page<SubscriptionResponse>> {
     return this.subscriptions.list(tenantId, query);
@@ -35,12 +40,19 @@ export class SubscriptionsController {
 
   @Get(':id')
   @Authenticated({ role: 'viewer', apiKey: true })
+  @ApiOperation({ operationId: 'getSubscription', summary: 'Get a subscription', description: 'The subscription without its secret.' })
+  @ApiOkResponse({ type: SubscriptionResponse })
+  @ApiProblems(404)
   get(@TenantId() tenantId: string, @Param('id', ParseIdPipe) id: string): Promise<SubscriptionResponse> {
     return this.subscriptions.get(tenantId, id);
   }
 
   @Patch(':id')
   @Authenticated({ role: 'editor', apiKey: true })
+  @ApiOperation({ operationId: 'updateSubscription', summary: 'Update a subscription', description: 'Changes its name, URL or event filter.' })
+  @ApiBody({ type: UpdateSubscriptionDto, examples: { filter: { summary: 'Narrow the filter', value: { event_filter: 'order.created' } } } })
+  @ApiOkResponse({ type: SubscriptionResponse })
+  @ApiProblems(404)
   update(@TenantId() tenantId: string, @Param('id', ParseIdPipe) id: string, @Body() dto: UpdateSubscriptionDto): Promise<SubscriptionResponse> {
     return this.subscriptions.update(tenantId, id, dto);
   }
@@ -48,6 +60,9 @@ export class SubscriptionsController {
   @Delete(':id')
   @HttpCode(204)
   @Authenticated({ role: 'editor', apiKey: true })
+  @ApiOperation({ operationId: 'deleteSubscription', summary: 'Delete a subscription', description: 'No further deliveries; past deliveries and attempts stay readable.' })
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiProblems(404)
   remove(@TenantId() tenantId: string, @Param('id', ParseIdPipe) id: string): Promise<void> {
     return this.subscriptions.remove(tenantId, id);
   }
@@ -55,6 +70,9 @@ export class SubscriptionsController {
   @Post(':id/pause')
   @HttpCode(200)
   @Authenticated({ role: 'editor', apiKey: true })
+  @ApiOperation({ operationId: 'pauseSubscription', summary: 'Pause a subscription', description: 'Deliveries due while paused go to the dead letters with a reason, replayable after resume.' })
+  @ApiOkResponse({ type: SubscriptionResponse })
+  @ApiProblems(404)
   pause(@TenantId() tenantId: string, @Param('id', ParseIdPipe) id: string): Promise<SubscriptionResponse> {
     return this.subscriptions.pause(tenantId, id);
   }
@@ -62,6 +80,9 @@ export class SubscriptionsController {
   @Post(':id/resume')
   @HttpCode(200)
   @Authenticated({ role: 'editor', apiKey: true })
+  @ApiOperation({ operationId: 'resumeSubscription', summary: 'Resume a subscription', description: 'Deliveries start again and the failure count resets.' })
+  @ApiOkResponse({ type: SubscriptionResponse })
+  @ApiProblems(404)
   resume(@TenantId() tenantId: string, @Param('id', ParseIdPipe) id: string): Promise<SubscriptionResponse> {
     return this.subscriptions.resume(tenantId, id);
   }
@@ -69,6 +90,9 @@ export class SubscriptionsController {
   @Post(':id/rotate-secret')
   @HttpCode(200)
   @Authenticated({ role: 'editor', apiKey: true })
+  @ApiOperation({ operationId: 'rotateSubscriptionSecret', summary: 'Rotate the signing secret', description: 'A new `whsec_` secret, shown once; deliveries are signed with both secrets during the overlap.' })
+  @ApiOkResponse({ type: SubscriptionWithSecretResponse })
+  @ApiProblems(404)
   rotateSecret(@TenantId() tenantId: string, @Param('id', ParseIdPipe) id: string): Promise<SubscriptionWithSecretResponse> {
     return this.subscriptions.rotateSecret(tenantId, id);
   }

@@ -1,0 +1,46 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { SecretBox } from '../../common/crypto/secrets';
+import { AppConfig } from '../../config/app-config';
+import { DeliveriesRepository } from './deliveries.repository';
+import { DeliveryProducer } from './delivery.producer';
+
+/** A request to one URL that belongs to no subscription (a job's completion callback). */
+export interface OneOffDelivery {
+  tenantId: string;
+  url: string;
+  /** The `whsec_…` secret that signs it; stored sealed on the row. */
+  secret: string;
+  /** The JSON body, sent as is on every attempt. */
+  body: Record<string, unknown>;
+  /** Retry delays in seconds (overrides WEBHOOK_RETRY_SCHEDULE_SECONDS). */
+  retrySchedule: number[];
+}
+
+/**
+ * One-off deliveries ride the same runner, retry policy, attempt log, dead letters and replay as subscription
+ * deliveries; only the target, secret, body and schedule come from the row instead of a subscription and event.
+ */
+@Injectable()
+export class OneOffDeliveries {
+  /** Seals with APP_ENCRYPTION_KEY, which the runner opens with. */
+  private readonly box: SecretBox;
+
+  constructor(
+    @Inject(AppConfig) config: AppConfig,
+    private readonly deliveries: DeliveriesRepository,
+    private readonly producer: DeliveryProducer,
+  ) {
+    this.box = new SecretBox(config.encryptionKey);
+  }
+
+  /** Writes a pending delivery, due now, in the caller's transaction; `enqueue` it after the commit. */
+  create(manager: EntityManager, d: OneOffDelivery): Promise<string> {
+    return this.deliveries.insertOneOff(manager, { ...d, sealedSecret: this.box.seal(d.secret) });
+  }
+
+  /** First attempts of committed rows; should Redis be down, the reconciler adds them once it is back. */
+  async enqueue(ids: string[]): Promise<void> {
+    await this.producer.enqueueFirstAttempts(ids).catch(() => undefined);
+  }
+}

@@ -1,0 +1,84 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { AppConfig } from '../../../config/app-config';
+import { OneOffDeliveries } from '../../deliveries/one-off-deliveries';
+import { CredentialsService } from '../../tenants/credentials.service';
+import { EngineEvents } from '../../webhooks/engine-events';
+import { toJobId } from './job-id';
+import { EndedJob, JobsRepository } from './jobs.repository';
+
+/** Callback secrets are read once per tenant per this long per process (a new secret applies within it). */
+const SECRET_TTL_MS = 10_000;
+
+/** The callback body: the same bytes are signed and sent. */
+export function callbackBody(job: EndedJob): Record<string, unknown> {
+  return {
+    jobId: toJobId(job.id),
+    status: job.status,
+    attempts: job.attempts,
+    payload: job.payload,
+    completedAt: new Date(job.completedAt).toISOString(),
+  };
+}
+
+/**
+ * What happens when a job ends, in the transaction that ended it: the `job.succeeded` / `job.failed` engine
+ * event and, when the job has a `webhookUrl`, its callback as a one-off delivery signed with the tenant's
+ * callback secret and retried on JOB_CALLBACK_RETRY_SCHEDULE_SECONDS. Whoever ends a job (worker, SES event,
+ * unknown timeout) calls this once: the ending UPDATE is conditional, so only one caller gets the row.
+ */
+@Injectable()
+export class JobCompletion {
+  private readonly logger = new Logger(JobCompletion.name);
+  private readonly secrets = new Map<string, { value: string | null; until: number }>();
+
+  constructor(
+    @Inject(AppConfig) private readonly config: AppConfig,
+    private readonly jobs: JobsRepository,
+    private readonly credentials: CredentialsService,
+    private readonly deliveries: OneOffDeliveries,
+    private readonly events: EngineEvents,
+  ) {}
+
+  /** Returns the callback delivery's id (enqueue it after the commit), or null when there is none. */
+  async ended(manager: EntityManager, job: EndedJob): Promise<string | null> {
+    await this.events.publish(
+      {
+        tenantId: job.tenantId,
+        type: job.status === 'succeeded' ? 'job.succeeded' : 'job.failed',
+        data: { job_id: toJobId(job.id), status: job.status, attempts: job.attempts, failure_reason: job.failureReason, completed_at: new Date(job.completedAt).toISOString() },
+      },
+      manager,
+    );
+    if (!job.webhookUrl) return null;
+    const secret = await this.callbackSecret(job.tenantId, manager);
+    if (!secret) {
+      // Submit refuses a webhookUrl without a secret, and a secret can be rotated but not removed.
+      this.logger.error(`job ${job.id}: tenant ${job.tenantId} has no callback secret; callback not sent`);
+      return null;
+    }
+    const id = await this.deliveries.create(manager, {
+      tenantId: job.tenantId,
+      url: job.webhookUrl,
+      secret,
+      body: callbackBody(job),
+      retrySchedule: this.config.JOB_CALLBACK_RETRY_SCHEDULE_SECONDS,
+    });
+    await this.jobs.setCallback(manager, job.id, id);
+    return id;
+  }
+
+  /** Sends the first attempts of committed callbacks. */
+  enqueue(deliveryIds: (string | null)[]): Promise<void> {
+    return this.deliveries.enqueue(deliveryIds.filter((id): id is string => id !== null));
+  }
+
+  /** Read through the ending transaction: a second pool connection taken while holding one can deadlock the pool. */
+  private async callbackSecret(tenantId: string, manager: EntityManager): Promise<string | null> {
+    const hit = this.secrets.get(tenantId);
+    if (hit && hit.until > Date.now()) return hit.value;
+    const value = await this.credentials.callbackSecret(tenantId, manager);
+    this.secrets.set(tenantId, { value, until: Date.now() + SECRET_TTL_MS });
+    return value;
+  }
+}

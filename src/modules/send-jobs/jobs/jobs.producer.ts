@@ -1,0 +1,40 @@
+import { InjectQueue } from '@nestjs/bull';
+import { Injectable } from '@nestjs/common';
+import { Queue } from 'bull';
+import { JOB_OPTIONS, jobRunId, QUEUES } from '../../../common/queue/queues';
+
+const { name, jobs } = QUEUES.jobs;
+
+export interface JobRunPayload {
+  /** The job row id. */
+  id: string;
+  /** Lets the worker take the tenant's send-rate slot before it claims the job. */
+  tenantId: string;
+  /** The attempt this run performs (attempts + 1 when it was added). */
+  attempt: number;
+}
+
+/** A run to add, after `delayMs` (0 or less: now). */
+export interface DueRun extends JobRunPayload {
+  delayMs?: number;
+}
+
+function runJob({ id, tenantId, attempt, delayMs = 0 }: DueRun) {
+  return { name: jobs.run, data: { id, tenantId, attempt }, opts: { ...JOB_OPTIONS[jobs.run], jobId: jobRunId(id, attempt), delay: Math.max(0, Math.round(delayMs)) } };
+}
+
+/** The only code that adds single-job runs. Ids come from (row, attempt), so adding twice never runs twice. */
+@Injectable()
+export class JobsProducer {
+  constructor(@InjectQueue(name) private readonly queue: Queue<JobRunPayload>) {}
+
+  async enqueue(run: DueRun): Promise<void> {
+    const job = runJob(run);
+    await this.queue.add(job.name, job.data, job.opts);
+  }
+
+  /** Many runs in one Redis round trip (the reconciler's pages). */
+  async enqueueMany(runs: DueRun[]): Promise<void> {
+    if (runs.length) await this.queue.addBulk(runs.map(runJob));
+  }
+}

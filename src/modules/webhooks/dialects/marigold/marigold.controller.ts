@@ -1,0 +1,125 @@
+import { applyDecorators, Body, Controller, Delete, Get, HttpCode, Post, Put } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiConsumes,
+  ApiForbiddenResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPayloadTooLargeResponse,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+  getSchemaPath,
+  ApiExtraModels,
+  ApiOAuth2,
+} from '@nestjs/swagger';
+import { Authenticated, TenantId } from '../../../../common/auth/auth.decorators';
+import { ValidationStatus } from '../../../../common/errors/validation-status.decorator';
+import { SECURITY_SCHEMES } from '../../../../common/ops/swagger';
+import { BodyLimit } from '../../../../common/http/body-limit';
+import {
+  CloudEventDto,
+  GET_SUBSCRIPTIONS_EXAMPLE,
+  MarigoldErrorResponse,
+  MarigoldSubscriptionDto,
+  PUT_SUBSCRIPTIONS_EXAMPLE,
+  SEND_EVENTS_EXAMPLE,
+  SendEventsResponse,
+} from './marigold.dto';
+import { MarigoldSubscriptionView, MAX_REQUEST_BYTES } from './marigold.mapper';
+import { MarigoldService } from './marigold.service';
+
+/** The answers every operation here can give before it runs. */
+const AuthErrors = () =>
+  applyDecorators(
+    ApiUnauthorizedResponse({ type: MarigoldErrorResponse, description: 'Missing, invalid or expired token (OAuth2 client-credentials JWT, tenant JWT or API key)' }),
+    ApiTooManyRequestsResponse({ type: MarigoldErrorResponse, description: "The tenant's rate limit; see Retry-After" }),
+  );
+
+/** Marigold EDC webhooks: CloudEvents ingest and the tenant's subscription set. */
+@ApiTags('Marigold webhooks (CloudEvents)')
+@ApiExtraModels(CloudEventDto, MarigoldSubscriptionDto)
+@ValidationStatus(400, 'marigold')
+@Controller('api/webhooks/v1')
+export class MarigoldController {
+  constructor(private readonly marigold: MarigoldService) {}
+
+  @Post('events/send')
+  @HttpCode(202)
+  @BodyLimit(MAX_REQUEST_BYTES)
+  @Authenticated({ role: 'editor', apiKey: true })
+  @ApiOAuth2(['webhooks:write'], SECURITY_SCHEMES.oauth2)
+  @ApiOperation({
+    operationId: 'marigoldSendEvents',
+    summary: 'Send CloudEvents',
+    description:
+      'A JSON array of CloudEvents 1.0 in structured mode (or one event), as application/json, application/cloudevents+json or ' +
+      'application/cloudevents-batch+json; at most 1,000 events and 1 MB. All or nothing: one invalid event stores none. Each event is ' +
+      'delivered to the subscriptions it matches, as received (structured-mode CloudEvent, signed with Standard Webhooks headers). The same ' +
+      'source + id within 24 h is accepted again but not delivered twice. Needs a write scope (editor).',
+  })
+  @ApiConsumes('application/json', 'application/cloudevents+json', 'application/cloudevents-batch+json')
+  @ApiBody({ schema: { oneOf: [{ type: 'array', items: { $ref: getSchemaPath(CloudEventDto) } }, { $ref: getSchemaPath(CloudEventDto) }] }, examples: { batch: { value: SEND_EVENTS_EXAMPLE } } })
+  @ApiAcceptedResponse({ type: SendEventsResponse, description: "Stored and queued; one engine event id per input event, in order" })
+  @ApiBadRequestResponse({ type: MarigoldErrorResponse, description: 'An invalid event; `errors` keyed by position and field, e.g. `[2].source`' })
+  @ApiForbiddenResponse({ type: MarigoldErrorResponse, description: "A read-only token, or a `tenant` attribute that is not the caller's tenant" })
+  @ApiPayloadTooLargeResponse({ type: MarigoldErrorResponse, description: 'More than 1,000 events or 1 MB' })
+  @AuthErrors()
+  send(@TenantId() tenantId: string, @Body() body: unknown): Promise<SendEventsResponse> {
+    return this.marigold.sendEvents(tenantId, body);
+  }
+
+  @Get('admin/subscriptions')
+  @Authenticated({ role: 'viewer', apiKey: true })
+  @ApiOAuth2(['webhooks:read'], SECURITY_SCHEMES.oauth2)
+  @ApiOperation({
+    operationId: 'marigoldListSubscriptions',
+    summary: 'Get all webhook subscriptions',
+    description: "The tenant's subscriptions of this API, in the order last put, with their custom header values. Needs a read scope (viewer).",
+  })
+  @ApiOkResponse({ type: [MarigoldSubscriptionDto], description: 'The subscriptions', example: GET_SUBSCRIPTIONS_EXAMPLE })
+  @AuthErrors()
+  list(@TenantId() tenantId: string): Promise<MarigoldSubscriptionView[]> {
+    return this.marigold.list(tenantId);
+  }
+
+  @Put('admin/subscriptions')
+  @HttpCode(200)
+  @Authenticated({ role: 'editor', apiKey: true })
+  @ApiOAuth2(['webhooks:write'], SECURITY_SCHEMES.oauth2)
+  @ApiOperation({
+    operationId: 'marigoldReplaceSubscriptions',
+    summary: 'Update webhook subscriptions on tenant level',
+    description:
+      "Replaces the tenant's whole set atomically: everything is validated first, and any error changes nothing. A subscription to a URL " +
+      'already in the set keeps its signing secret. Needs a write scope (editor).',
+  })
+  @ApiBody({ type: [MarigoldSubscriptionDto], examples: { subscriptions: { value: PUT_SUBSCRIPTIONS_EXAMPLE } } })
+  @ApiOkResponse({ description: 'Replaced', schema: { type: 'object', additionalProperties: false, example: {} } })
+  @ApiBadRequestResponse({ type: MarigoldErrorResponse, description: 'An invalid entry (restricted header, bad filter, unknown operator, blocked URL…); `errors` keyed like `[1].headers[0]`' })
+  @ApiForbiddenResponse({ type: MarigoldErrorResponse, description: 'A read-only token' })
+  @ApiPayloadTooLargeResponse({ type: MarigoldErrorResponse, description: 'Body over 1 MB' })
+  @AuthErrors()
+  replace(@TenantId() tenantId: string, @Body() body: unknown): Promise<Record<string, never>> {
+    return this.marigold.replace(tenantId, body);
+  }
+
+  @Delete('admin/subscriptions')
+  @HttpCode(204)
+  @Authenticated({ role: 'editor', apiKey: true })
+  @ApiOAuth2(['webhooks:write'], SECURITY_SCHEMES.oauth2)
+  @ApiOperation({
+    operationId: 'marigoldDeleteSubscriptions',
+    summary: 'Delete all webhook subscriptions for a tenant',
+    description: "Removes the tenant's subscriptions of this API; nothing more is sent to them (deliveries stay in the history). Needs a write scope (editor).",
+  })
+  @ApiNoContentResponse({ description: 'Removed' })
+  @ApiForbiddenResponse({ type: MarigoldErrorResponse, description: 'A read-only token' })
+  @AuthErrors()
+  remove(@TenantId() tenantId: string): Promise<void> {
+    return this.marigold.remove(tenantId);
+  }
+}
