@@ -123,8 +123,9 @@ describe('chaos: kills, wipes and restarts lose nothing', () => {
 
   it('webhook deliveries: 2,000 events, the worker kill -9ed twice mid-run → every event delivered, duplicates bounded', async () => {
     await subscribe('kill');
-    let worker = await startWorker();
+    // Everything queued first, so work remains after each kill however fast ingest or delivery is on this machine.
     const events = await ingest('chaos.kill', 2000);
+    let worker = await startWorker();
     const recoveries: number[] = [];
     for (const threshold of [500, 1200]) {
       await waitFor(async () => received('/kill').distinct, (n) => n >= threshold, 120_000);
