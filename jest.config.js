@@ -26,7 +26,7 @@ module.exports = {
       testEnvironment: 'node',
       roots: ['<rootDir>/test'],
       testMatch: ['**/*.chaos-spec.ts'],
-      ...e2eTransform,
+      transform: { '^.+\\.ts$': swc },
     },
   ],
 };
