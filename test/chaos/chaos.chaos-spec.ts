@@ -1,4 +1,5 @@
-import { ChildProcess } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import request from 'supertest';
 import { WebhookReceiver } from '../peers/webhook-receiver';
@@ -97,7 +98,13 @@ describe('chaos: kills, wipes and restarts lose nothing', () => {
     const port = await sparePort();
     apiUrl = `http://127.0.0.1:${port}`;
     // The api process creates the database and migrates it at boot.
-    api = await startWorkerProcess({ ...env, APP_ROLE: 'api', PORT: String(port), DB_MIGRATE: 'true', LOG_LEVEL: 'info' }, 'src/main.ts', 'successfully started');
+    const apiEnv = { ...env, APP_ROLE: 'api', PORT: String(port), DB_MIGRATE: 'true' };
+    api = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, '..', '..', 'src/main.ts')], {
+      cwd: join(__dirname, '..', '..'),
+      env: { PATH: process.env.PATH, TS_NODE_PROJECT: join(__dirname, '..', '..', 'tsconfig.json'), ...apiEnv },
+      stdio: 'ignore',
+    });
+    await waitFor(async () => (await request(apiUrl).get('/health/live').catch(() => ({ status: 0 }))).status, (s) => s === 200, 180_000);
     db = new Client({ connectionString: pg.url() });
     db.on('error', () => undefined); // its connection dies with the Postgres restart; a new one is made after
     await db.connect();
