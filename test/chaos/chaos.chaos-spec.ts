@@ -6,7 +6,10 @@ import { WebhookReceiver } from '../peers/webhook-receiver';
 import { TEST_ENCRYPTION_KEY, TEST_JWT_SECRET, TestApp } from '../support/app';
 import { createTenant } from '../support/auth';
 import { apiKeyFor } from '../support/relay-contract';
-import { waitFor } from '../support/send-jobs';
+import { SesPeer } from '../peers/ses-peer';
+import { createJob, seedList, waitFor, waitForStatus } from '../support/send-jobs';
+import { RUN_SLOTS } from '../../src/modules/send-jobs/send-jobs.producer';
+import { MAX_LANES } from '../../src/modules/send-jobs/sending/send-job-runner';
 import { startWorkerProcess, stopWorkerProcess } from '../support/worker-process';
 import { PrivatePostgres, PrivateRedis, sparePort } from './private-servers';
 
@@ -34,6 +37,9 @@ describe('chaos: kills, wipes and restarts lose nothing', () => {
   let apiUrl: string;
   let db: Client;
   let key: string;
+  let t: TestApp;
+  let tenant: Awaited<ReturnType<typeof createTenant>>;
+  const ses = new SesPeer();
   const workers: ChildProcess[] = [];
   const table: Row[] = [];
   let env: Record<string, string>;
@@ -81,6 +87,7 @@ describe('chaos: kills, wipes and restarts lose nothing', () => {
 
   beforeAll(async () => {
     [pg, redis, receiver] = await Promise.all([PrivatePostgres.start(), PrivateRedis.start(), WebhookReceiver.start()]);
+    const sesEndpoint = await ses.start();
     env = {
       NODE_ENV: 'test',
       LOG_LEVEL: 'silent',
@@ -94,6 +101,9 @@ describe('chaos: kills, wipes and restarts lose nothing', () => {
       WEBHOOK_ALLOW_HTTP: 'true',
       WEBHOOK_MAX_IN_FLIGHT_PER_SUBSCRIPTION: '64',
       RATE_LIMIT_PER_MINUTE: '1000000',
+      MAIL_TRANSPORT: 'ses',
+      SES_ENDPOINT: sesEndpoint,
+      SEND_RATE_PER_SECOND: '0',
     };
     const port = await sparePort();
     apiUrl = `http://127.0.0.1:${port}`;
@@ -108,8 +118,8 @@ describe('chaos: kills, wipes and restarts lose nothing', () => {
     db = new Client({ connectionString: pg.url() });
     db.on('error', () => undefined); // its connection dies with the Postgres restart; a new one is made after
     await db.connect();
-    const t = { url: apiUrl, env: {} } as unknown as TestApp;
-    const tenant = await createTenant(t);
+    t = { url: apiUrl, env: {} } as unknown as TestApp;
+    tenant = await createTenant(t);
     key = await apiKeyFor(t, tenant.id);
   });
 
@@ -118,6 +128,7 @@ describe('chaos: kills, wipes and restarts lose nothing', () => {
     if (api) await stopWorkerProcess(api, 'SIGKILL');
     await db?.end().catch(() => undefined);
     await receiver?.close();
+    await ses.stop();
     redis?.stopServer();
     pg?.destroy();
     const lines = [
@@ -149,6 +160,34 @@ describe('chaos: kills, wipes and restarts lose nothing', () => {
     // Only attempts in flight at a kill can be sent twice: at most the in-flight cap per kill.
     expect(duplicates).toBeLessThanOrEqual(2 * 64);
     table.push({ scenario: 'deliveries, worker kill -9 ×2', events: 2000, kills: 2, duplicates, lost: 2000 - distinct, recoverySeconds: Math.max(...recoveries).toFixed(1) });
+  });
+
+  it('campaign: 2,000 members, the worker kill -9ed mid-send → nobody emailed twice, unknown ≤ calls in flight, all listed', async () => {
+    ses.delayMs = 20; // keeps provider calls in flight at the moment of the kill
+    const { listId, members } = await seedList(db, tenant.id, 2000);
+    const id = await createJob(t, tenant.editor, { list_id: listId, subject: 'Chaos', body_text: 'x' });
+    const emails = () => ses.emails.filter((e) => e.tags.send_job_id === id);
+    await waitFor(async () => emails().length, (n) => n >= 600, 180_000);
+    await stopWorkerProcess(workers[workers.length - 1], 'SIGKILL');
+    const before = emails().length;
+    const killedAt = Date.now();
+    await startWorker();
+    await waitFor(async () => emails().length, (n) => n > before, 120_000);
+    const recovery = (Date.now() - killedAt) / 1000;
+    const done = await waitForStatus(t, tenant.editor, id, ['completed', 'failed'], 300_000);
+    expect(done.status).toBe('completed');
+    const counts = new Map<string, number>();
+    for (const e of emails()) counts.set(e.to[0], (counts.get(e.to[0]) ?? 0) + 1);
+    const twice = [...counts.values()].filter((n) => n > 1).length;
+    expect(twice).toBe(0);
+    const unknown = await db.query<{ email: string }>(`SELECT email FROM send_job_messages WHERE send_job_id = $1 AND status = 'unknown'`, [id]);
+    const unknownEmails = new Set(unknown.rows.map((r) => r.email));
+    // one claimed message per lane, each a call in flight: at most the lanes of the run jobs the worker held
+    expect(unknownEmails.size).toBeLessThanOrEqual(RUN_SLOTS * MAX_LANES);
+    for (const m of members) expect(counts.get(m.email) === 1 || unknownEmails.has(m.email)).toBe(true);
+    expect((done.sent as number) + (done.unknown as number)).toBe(2000);
+    const lost = members.filter((m) => !counts.has(m.email) && !unknownEmails.has(m.email)).length;
+    table.push({ scenario: `campaign, worker kill -9 (${unknownEmails.size} unknown, listed)`, events: 2000, kills: 1, duplicates: twice, lost, recoverySeconds: recovery.toFixed(1) });
   });
 
   it('Redis wiped (FLUSHALL) with the worker stopped, then Redis restarted mid-run → nothing lost, the reconciler re-enqueues', async () => {
