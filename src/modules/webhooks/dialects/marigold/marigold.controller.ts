@@ -43,6 +43,8 @@ const AUTH_ERRORS = [
 /** Marigold EDC webhooks: CloudEvents ingest and the tenant's subscription set. */
 @ApiTags('Marigold webhooks (CloudEvents)')
 @ApiExtraModels(CloudEventDto, MarigoldSubscriptionDto)
+// Above @ValidationStatus so the class-wide 400 shows the Marigold body (with traceId) too.
+@ApiProblems(problem(400, 'Malformed JSON, or an invalid body; `errors` keyed by position and field', { errors: { '[0].target_url': ['The target_url field is required.'] } }))
 @ValidationStatus(400, 'marigold')
 @Controller('api/webhooks/v1')
 export class MarigoldController {
@@ -79,7 +81,7 @@ export class MarigoldController {
   }
 
   @Get('admin/subscriptions')
-  @ApiProblems(...AUTH_ERRORS)
+  @ApiProblems(problem(403, 'The credential names another tenant'), ...AUTH_ERRORS)
   @Authenticated({ role: 'viewer', apiKey: true })
   @ApiOAuth2(['webhooks:read'], SECURITY_SCHEMES.oauth2)
   @ApiOperation({
