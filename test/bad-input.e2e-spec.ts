@@ -143,6 +143,12 @@ describe('bad input answers a problem, never a 500', () => {
     expect(current.rows[0].n).toBe(1);
   });
 
+  it('a platform admin acting in a tenant that does not exist (X-Tenant-Id) gets 404, not a foreign-key 500', async () => {
+    const res = await request(t.url).post('/api/lists').set(admin()).set('X-Tenant-Id', randomUUID()).send({ name: 'Ghost list' });
+    problem(res, 404, 'not_found');
+    expect(res.body.reason).toBe('referenced_resource_missing');
+  });
+
   it('PATCH /api/tenants/{id} merges settings instead of replacing them', async () => {
     const url = `/api/tenants/${tenant.id}`;
     await request(t.url).patch(url).set(admin()).send({ rate_limit_per_minute: 5000 }).expect(200);
