@@ -5,5 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh
 [ -f .env ] || { cp .env.example .env; echo "wrote .env from .env.example (development defaults)"; }
-echo "building (nest build)…"; npx nest build
+echo "building (nest build, console)…"; npx nest build
+npx vite build --config console/vite.config.ts --logLevel warn
 exec node dist/src/main.js

@@ -28,6 +28,8 @@ import { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
 import { Env } from './config/env';
 import { dataSourceOptions } from './database/data-source-options';
+import { ConsoleModule } from './modules/console/console.module';
+import { DeadLettersWorkerModule } from './modules/dead-letters/dead-letters-worker.module';
 import { DeadLettersModule } from './modules/dead-letters/dead-letters.module';
 import { DeliveriesWorkerModule } from './modules/deliveries/deliveries-worker.module';
 import { DeliveriesModule } from './modules/deliveries/deliveries.module';
@@ -52,9 +54,10 @@ const DOMAIN_MODULES = [
   SubscribersModule,
   SendJobsModule,
   SesEventsModule,
+  ConsoleModule,
 ];
 /** Processors and schedulers, loaded only when APP_ROLE is `worker` or `all`. */
-const WORKER_MODULES = [MaintenanceWorkerModule, SubscribersWorkerModule, DeliveriesWorkerModule, SendJobsWorkerModule];
+const WORKER_MODULES = [MaintenanceWorkerModule, SubscribersWorkerModule, DeliveriesWorkerModule, SendJobsWorkerModule, DeadLettersWorkerModule];
 
 @Module({})
 export class AppModule {

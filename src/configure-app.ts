@@ -13,6 +13,8 @@ import { AppLogger } from './common/ops/app-logger';
 import { mountBullBoard } from './common/ops/bull-board';
 import { mountSwagger } from './common/ops/swagger';
 import { createValidationPipe } from './common/validation/validation.pipe';
+import { AppConfig } from './config/app-config';
+import { mountConsole } from './modules/console/console-static';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -106,5 +108,6 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
 
   mountSwagger(app);
   await mountBullBoard(app);
+  if (app.get(AppConfig).runsApi) await mountConsole(app);
   app.enableShutdownHooks();
 }

@@ -111,6 +111,8 @@ export class Env {
   @Transform(toInt) @IsInt() @Min(100) WEBHOOK_TIMEOUT_MS = 15000;
   @Transform(toInt) @IsInt() @Min(1) WEBHOOK_DISABLE_AFTER_FAILURES = 20;
   @Transform(toInt) @IsInt() @Min(1) WEBHOOK_MAX_IN_FLIGHT_PER_SUBSCRIPTION = 10;
+  /** Bulk recover: dead letters replayed per second per tenant, unless the tenant sets `replay_rate_per_second`. */
+  @Transform(toInt) @IsInt() @Min(1) DEAD_LETTER_REPLAY_RATE_PER_SECOND = 10;
 
   get isProduction(): boolean {
     return this.NODE_ENV === 'production';

@@ -2,11 +2,13 @@ import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard as PassportGuard } from '@nestjs/passport';
 import { FastifyRequest } from 'fastify';
+import { AppConfig } from '../../config/app-config';
 import { AppError } from '../errors/app-error';
 import { isUuid } from '../http/parse-id.pipe';
 import { AUTH_METADATA, AuthRequirement } from './auth.decorators';
 import { API_KEY_PATTERN, ApiKeyResolver } from './credential-resolver';
 import { hasRole, Principal } from './principal';
+import { CSRF_HEADER, hasSessionCookie, sessionPrincipal } from './session-cookie';
 
 const DEFAULT_REQUIREMENT: AuthRequirement = { kind: 'principal', role: 'viewer', apiKey: false };
 
@@ -26,13 +28,16 @@ function reasonOf(info: unknown): string {
 
 /**
  * The global guard. Every route requires a principal unless it is marked `@Public` or `@SignedBy` (whose own
- * guard then runs). 401 when the credential is missing or invalid, 403 when it lacks the role.
+ * guard then runs). 401 when the credential is missing or invalid, 403 when it lacks the role. Credentials: a
+ * bearer JWT, a `whk_` API key where the route accepts one, or the console session cookie with its CSRF token
+ * (a tenant principal like a JWT of the same role; the bearer header wins when both are sent).
  */
 @Injectable()
 export class AuthGuard extends PassportGuard('jwt') {
   constructor(
     private readonly reflector: Reflector,
     private readonly apiKeys: ApiKeyResolver,
+    private readonly config: AppConfig,
   ) {
     super();
   }
@@ -51,6 +56,10 @@ export class AuthGuard extends PassportGuard('jwt') {
       const resolved = API_KEY_PATTERN.test(token) ? await this.apiKeys.resolve(token) : null;
       if (!resolved) throw new AppError('unauthorized', 'Invalid API key', { reason: 'invalid_api_key' });
       principal = resolved;
+    } else if (!req.headers.authorization && hasSessionCookie(req.headers.cookie)) {
+      // The console's session cookie, only together with its CSRF token (see session-cookie.ts).
+      const csrf = req.headers[CSRF_HEADER];
+      principal = sessionPrincipal(this.config.encryptionKey, req.headers.cookie, typeof csrf === 'string' ? csrf : undefined).principal;
     } else {
       await super.canActivate(context);
       principal = req.user as Principal;

@@ -3,7 +3,7 @@ export type Role = (typeof ROLES)[number];
 
 /** Who is calling, whatever the credential: an admin-client JWT, an API key or an OAuth client's token. */
 export interface Principal {
-  kind: 'user' | 'api_key' | 'oauth_client';
+  kind: 'user' | 'api_key' | 'oauth_client' | 'console_session';
   subject: string;
   /** The tenant every query is scoped to; null for a platform admin not acting in a tenant. */
   tenantId: string | null;

@@ -7,18 +7,12 @@ import { Queue } from 'bull';
 import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { JwtVerifier } from '../auth/jwt-verifier';
 import { AppError } from '../errors/app-error';
+import { readCookie } from '../http/cookies';
 import { buildProblem } from '../errors/problem';
 import { QUEUES } from '../queue/queues';
 
 export const BULL_BOARD_PATH = '/admin/queues';
 const COOKIE = 'se_admin_token';
-
-function cookieToken(header: string | undefined): string | undefined {
-  return header
-    ?.split(';')
-    .map((c) => c.trim().split('='))
-    .find(([k]) => k === COOKIE)?.[1];
-}
 
 /**
  * Bull Board at /admin/queues for platform admins. The token comes as a bearer header, or once as `?token=` —
@@ -37,7 +31,7 @@ export async function mountBullBoard(app: NestFastifyApplication): Promise<void>
     scope.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
       const query = req.query as { token?: string } | undefined;
       const token =
-        /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? query?.token ?? cookieToken(req.headers.cookie);
+        /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? query?.token ?? readCookie(req.headers.cookie, COOKIE);
       try {
         if (!token) throw new AppError('unauthorized', 'Bearer token required', { reason: 'missing_token' });
         await verifier.requireAdmin(token);

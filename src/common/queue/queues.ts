@@ -25,6 +25,13 @@ export const QUEUES = {
       attempt: 'delivery.attempt',
     },
   },
+  deadLetterRecoveries: {
+    name: 'dead-letter-recoveries',
+    jobs: {
+      /** Replays one bulk recover request's dead letters at the tenant's pace; job id = the request's id. */
+      run: 'recover.run',
+    },
+  },
   sendJobs: {
     name: 'send-jobs',
     jobs: {
@@ -75,6 +82,8 @@ export const JOB_OPTIONS: Record<string, JobOptions> = {
   // Removed when done either way, so a finished or failed Bull job never blocks re-adding the same id (the
   // reconciler re-adds due rows after a Redis loss). Bull retries cover only errors before the claim.
   [QUEUES.jobs.jobs.run]: { attempts: 3, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: true },
+  // Progress lives in the row, so a retried or re-added job resumes after the last replayed delivery.
+  [QUEUES.deadLetterRecoveries.jobs.run]: { attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: true },
 };
 
 /** Job id of a delivery attempt: re-adding the same attempt (reconciler, retries) is a no-op while it is queued. */

@@ -78,10 +78,17 @@ export class WellFormedInput implements NestInterceptor {
   }
 }
 
+/** Parsed JSON (or form/query) data; a streamed body (a CSV upload) or raw bytes are the route's to read. */
+function isParsedData(value: unknown): boolean {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return true;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
 function assertWellFormed(req: { params?: unknown; query?: unknown; body?: unknown }): void {
   if (findIllFormed(req.params)) throw AppError.notFound();
   for (const [where, value] of [['query', req.query], ['body', req.body]] as const) {
-    const found = findIllFormed(value);
+    const found = isParsedData(value) ? findIllFormed(value) : null;
     if (found?.kind === 'too_deep') {
       throw new AppError('bad_request', `The ${where} nests deeper than ${MAX_JSON_DEPTH} levels`, { reason: 'too_deep' });
     }

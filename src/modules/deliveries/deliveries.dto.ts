@@ -31,6 +31,8 @@ export class ListDeadLettersQueryDto extends PageQueryDto {
 export class DeliveryAttemptResponse {
   attempt_number!: number;
   request_signature!: string;
+  /** The headers the attempt sent (null for attempts recorded without them). */
+  request_headers!: Record<string, string> | null;
   response_status!: number | null;
   response_headers!: Record<string, string> | null;
   response_body_snippet!: string | null;

@@ -223,6 +223,13 @@ interface SubscriptionLogRow {
   last_attempt_at: Date | null; last_response_status: number | null; attempted: boolean;
 }
 
+/** A bulk recover's window of dead letters: died in [since, until], optionally of one subscription. */
+export interface DeadWindow {
+  since: Date;
+  until: Date;
+  subscriptionId: string | null;
+}
+
 const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
 
 /** One array per RECORD column, in the order of its unnest. */
@@ -266,6 +273,27 @@ export class DeliveriesRepository {
     if (filter.status) qb.andWhere('d.status = :status', { status: filter.status });
     if (filter.completedSince) qb.andWhere('d.completed_at >= :since', { since: filter.completedSince });
     return paginate(qb, query, (d) => d);
+  }
+
+  /** Dead deliveries that died in [since, until] (optionally of one subscription), for bulk recover. */
+  private deadIn(tenantId: string, window: DeadWindow) {
+    const qb = this.deliveries
+      .createQueryBuilder('d')
+      .where(`d.tenant_id = :tenantId AND d.status = 'dead'`, { tenantId })
+      .andWhere('d.completed_at >= :since AND d.completed_at <= :until', { since: window.since, until: window.until });
+    if (window.subscriptionId) qb.andWhere('d.subscription_id = :subId', { subId: window.subscriptionId });
+    return qb;
+  }
+
+  countDeadIn(tenantId: string, window: DeadWindow): Promise<number> {
+    return this.deadIn(tenantId, window).getCount();
+  }
+
+  /** The next `limit` of them in id order (UUIDv7: creation order) after `afterId`. */
+  nextDeadIn(tenantId: string, window: DeadWindow, afterId: string | null, limit: number): Promise<WebhookDelivery[]> {
+    const qb = this.deadIn(tenantId, window).orderBy('d.id', 'ASC').limit(limit);
+    if (afterId) qb.andWhere('d.id > :afterId', { afterId });
+    return qb.getMany();
   }
 
   findOne(tenantId: string, id: string): Promise<WebhookDelivery | null> {

@@ -5,7 +5,7 @@ import { DeliveryProducer } from './delivery.producer';
 import { WebhookDeliveryAttempt } from './entities/webhook-delivery-attempt.entity';
 import { WebhookDelivery } from './entities/webhook-delivery.entity';
 import { DeliveryResponse, ListDeliveriesQueryDto } from './deliveries.dto';
-import { DeliveriesRepository, DeliveryFilter } from './deliveries.repository';
+import { DeadWindow, DeliveriesRepository, DeliveryFilter } from './deliveries.repository';
 
 /** What dead letters may be filtered by. */
 export type DeadLetterFilter = Pick<DeliveryFilter, 'subscriptionId' | 'completedSince'>;
@@ -29,6 +29,7 @@ export function toDeliveryResponse(d: WebhookDelivery, attempts?: WebhookDeliver
       attempts: attempts.map((a) => ({
         attempt_number: a.attemptNumber,
         request_signature: a.requestSignature,
+        request_headers: a.requestHeaders,
         response_status: a.responseStatus,
         response_headers: a.responseHeaders,
         response_body_snippet: a.responseBodySnippet,
@@ -56,6 +57,16 @@ export class DeliveriesService {
   /** Dead deliveries, newest first; `completedSince` filters on when they became dead. */
   async listDead(tenantId: string, filter: DeadLetterFilter, query: PageQueryDto): Promise<Page<DeliveryResponse>> {
     return toResponsePage(await this.repository.page(tenantId, { ...filter, status: 'dead' }, query));
+  }
+
+  /** How many dead letters a bulk recover window holds. */
+  countDeadIn(tenantId: string, window: DeadWindow): Promise<number> {
+    return this.repository.countDeadIn(tenantId, window);
+  }
+
+  /** The window's next dead letters after `afterId`, in creation order (a replayed one is no longer dead). */
+  nextDeadIn(tenantId: string, window: DeadWindow, afterId: string | null, limit: number): Promise<WebhookDelivery[]> {
+    return this.repository.nextDeadIn(tenantId, window, afterId, limit);
   }
 
   async get(tenantId: string, id: string): Promise<DeliveryResponse> {

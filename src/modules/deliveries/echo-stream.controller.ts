@@ -1,7 +1,7 @@
-import { Controller, Get, Query, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Query, Req, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiProblems } from '../../common/errors/api-problems.decorator';
-import { FastifyReply } from 'fastify';
 import { Public } from '../../common/auth/auth.decorators';
 import { RateLimit } from '../../common/rate-limit/rate-limit.guard';
 import { EchoStreamService } from './echo-stream.service';
@@ -12,22 +12,19 @@ export class EchoStreamController {
   constructor(private readonly streams: EchoStreamService) {}
 
   @Get('stream')
-  @Public('EventSource cannot send headers: the API key in ?key= is checked by EchoStreamService')
+  @Public('EventSource cannot send headers: the API key in ?key= (or the console cookie with ?csrf=) is checked by EchoStreamService')
   @RateLimit(false)
   @ApiOperation({
     operationId: 'streamDeliveryUpdates',
-    summary: 'Live delivery updates (Server-Sent Events)',
-    description:
-      'Streams `event: delivery` frames for the API key\'s workspace for 60 s; EventSource reconnects for the next ' +
-      'window. The key travels in `?key=` because EventSource cannot send headers; it is redacted from request logs.',
+    summary: 'Live delivery updates (server-sent events)',
+    description: 'One `event: delivery` frame per delivery state change of the workspace, its data the delivery as GET /v1/deliveries/{id} lists it. The stream closes after 60 s; EventSource reconnects.',
   })
-  @ApiQuery({ name: 'key', required: true, description: 'API key (whk_sandbox_, whk_test_ or whk_live_); exactly one', example: 'whk_test_AbCdEfGhIjKlMnOpQrStUv' })
-  @ApiOkResponse({
-    description: 'Server-sent events for 60 s: one `event: delivery` frame per delivery state change, its data the delivery as GET /v1/deliveries/{id} lists it',
-    content: { 'text/event-stream': { schema: { type: 'string' }, example: 'event: delivery\ndata: {"id":"0192f1c4-7a10-7cc3-9e51-5b2d7f1a0c11","status":"success"}\n\n' } },
-  })
-  @ApiProblems(401)
-  stream(@Query('key') key: unknown, @Res() reply: FastifyReply): Promise<void> {
-    return this.streams.stream(key, reply);
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({ description: 'The stream', content: { 'text/event-stream': { schema: { type: 'string' }, example: 'event: delivery\ndata: {"id":"019ad0b2-7e41-7c55-8f0e-2b6a9d3c4e11","status":"success","attempts_made":1}\n\n' } } })
+  @ApiProblems(401, 403)
+  @ApiQuery({ name: 'key', required: false, description: 'API key (whk_sandbox_, whk_test_ or whk_live_), exactly one; required unless a console session cookie is sent; redacted from request logs', example: 'whk_test_AbCdEfGhIjKlMnOpQrStUv' })
+  @ApiQuery({ name: 'csrf', required: false, description: 'The console session\'s CSRF token, with its cookie' })
+  stream(@Query('key') key: unknown, @Query('csrf') csrf: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.streams.stream({ key, csrf, cookie: req.headers.cookie }, reply);
   }
 }

@@ -13,6 +13,7 @@ import {
   MembersQueryDto,
   SubscriberResponse,
   SuppressionPage,
+  SuppressionsQueryDto,
 } from './subscribers.dto';
 import { SubscribersService } from './subscribers.service';
 import { SuppressionList } from './suppression-list.service';
@@ -68,9 +69,13 @@ export class SubscribersController {
 
   @Get('suppressions')
   @Authenticated({ role: 'viewer' })
+  @ApiOperation({
+    operationId: 'listSuppressions',
+    summary: 'The tenant\'s active suppressions',
+    description: 'Newest first, cursor-paged; `q` keeps the addresses that contain it (case-insensitive).',
+  })
   @ApiOkResponse({ type: SuppressionPage, description: 'Active suppressions, newest first' })
-  @ApiOperation({ operationId: 'listSuppressions', summary: 'List suppressions', description: 'The tenant\'s active suppressions (do-not-send addresses), newest first.' })
-  listSuppressions(@TenantId() tenantId: string, @Query() query: PageQueryDto): Promise<SuppressionPage> {
+  listSuppressions(@TenantId() tenantId: string, @Query() query: SuppressionsQueryDto): Promise<SuppressionPage> {
     return this.suppressions.list(tenantId, query);
   }
 

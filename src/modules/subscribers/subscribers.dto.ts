@@ -3,12 +3,12 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
-  IsString,
   MinLength,
   IsIn,
   IsInt,
   IsObject,
   IsOptional,
+  IsString,
   IsUUID,
   Matches,
   MaxLength,
@@ -119,6 +119,13 @@ export class SubscriberMembershipResponse {
   @ApiProperty({ enum: SUBSCRIBER_STATUSES }) status!: SubscriberStatus;
   @ApiProperty({ nullable: true, type: String }) reason!: string | null;
   @ApiProperty({ format: 'date-time' }) last_occurred_at!: string;
+}
+
+/** `GET /api/suppressions`: the page, optionally only addresses containing `q`. */
+export class SuppressionsQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ description: 'Only addresses containing this text (case-insensitive)', example: 'acme.example' })
+  @IsOptional() @IsString() @MaxLength(254)
+  q?: string;
 }
 
 export class SuppressionResponse {

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppError } from '../../common/errors/app-error';
-import { Page, PageQueryDto, paginate } from '../../common/pagination/cursor';
+import { Page, paginate } from '../../common/pagination/cursor';
 import { EngineEvents } from '../webhooks/engine-events';
 import { normalizeEmail, statusForSuppression, SuppressionReason } from './subscriber-status';
 import { SubscribersRepository } from './subscribers.repository';
-import { SuppressionResponse } from './subscribers.dto';
+import { SuppressionResponse, SuppressionsQueryDto } from './subscribers.dto';
 import { SuppressionsRepository } from './suppressions.repository';
 
 /**
@@ -92,8 +92,8 @@ export class SuppressionList {
     if (!(await this.suppressions.lift(tenantId, normalizeEmail(email), liftedBy))) throw AppError.notFound('Suppression');
   }
 
-  list(tenantId: string, query: PageQueryDto): Promise<Page<SuppressionResponse>> {
-    return paginate(this.suppressions.activeQuery(tenantId), query, (s) => ({
+  list(tenantId: string, query: SuppressionsQueryDto): Promise<Page<SuppressionResponse>> {
+    return paginate(this.suppressions.activeQuery(tenantId, query.q), query, (s) => ({
       id: s.id,
       email: s.email,
       reason: s.reason,

@@ -43,8 +43,11 @@ export class SuppressionsRepository {
     return !!result.affected;
   }
 
-  activeQuery(tenantId: string) {
-    return this.suppressions.createQueryBuilder('s').where('s.tenant_id = :tenantId AND s.lifted_at IS NULL', { tenantId });
+  /** Active suppressions of a tenant; `contains` keeps the addresses containing it (case-insensitive, literal). */
+  activeQuery(tenantId: string, contains?: string) {
+    const qb = this.suppressions.createQueryBuilder('s').where('s.tenant_id = :tenantId AND s.lifted_at IS NULL', { tenantId });
+    if (contains) qb.andWhere(`s.email ILIKE :q ESCAPE '\\'`, { q: `%${contains.replace(/[\\%_]/g, (c) => `\\${c}`)}%` });
+    return qb;
   }
 
   findActive(tenantId: string, email: string): Promise<Suppression | null> {

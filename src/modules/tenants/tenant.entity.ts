@@ -8,6 +8,8 @@ export interface TenantSettings {
   rate_limit_per_minute?: number;
   /** Job submissions (POST /jobs) per minute; JOBS_PER_MINUTE when absent. */
   jobs_per_minute?: number;
+  /** Bulk recover pace (dead letters replayed per second). */
+  replay_rate_per_second?: number;
 }
 
 @Entity('tenants')

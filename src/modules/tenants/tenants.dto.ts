@@ -24,6 +24,8 @@ export class UpdateTenantDto {
   @IsOptional() @IsInt() @Min(1) @Max(1000000) rate_limit_per_minute?: number;
   @ApiPropertyOptional({ description: 'Job submissions (POST /jobs) per minute: the job quota', example: 600 })
   @IsOptional() @IsInt() @Min(1) @Max(10000000) jobs_per_minute?: number;
+  @ApiPropertyOptional({ description: 'Dead letters a bulk recover replays per second for this tenant', example: 5 })
+  @IsOptional() @IsInt() @Min(1) @Max(10000) replay_rate_per_second?: number;
 }
 
 export class TenantResponse {

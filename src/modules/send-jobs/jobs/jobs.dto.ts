@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsDefined, IsEmail, IsIn, IsNotEmptyObject, IsOptional, IsString, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { IsDefined, IsEmail, IsIn, IsNotEmptyObject, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { PageQueryDto } from '../../../common/pagination/cursor';
+import { NestedObject } from '../../../common/validation/decorators';
 import { JOB_STATUSES, JOB_TYPES, JobStatus, JobType } from './job.entity';
 
 /** Largest email body a job takes (characters). */
@@ -40,8 +40,7 @@ export class CreateJobDto {
   @ApiProperty({ type: JobEmailPayloadDto })
   @IsDefined()
   @IsNotEmptyObject()
-  @ValidateNested()
-  @Type(() => JobEmailPayloadDto)
+  @NestedObject(() => JobEmailPayloadDto)
   payload!: JobEmailPayloadDto;
 
   @ApiPropertyOptional({

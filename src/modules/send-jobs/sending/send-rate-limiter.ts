@@ -1,42 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { RedisService } from '../../../common/redis/redis.module';
+import { reserveSlots } from '../../../common/rate-limit/slots';
 
-/**
- * GCRA as slot reservation: the key holds the tenant's next free send time (µs, Redis clock so every worker
- * agrees). Each call takes the next slot and returns how long the caller waits for it, so sends are spaced
- * exactly 1/rate apart across all workers: no burst of a whole second's quota, ever.
- */
-const RESERVE_SLOT = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local interval = tonumber(ARGV[1])
-local count = tonumber(ARGV[2])
-local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
-if tat < now then tat = now end
-local nextTat = tat + interval * count
-redis.call('SET', KEYS[1], nextTat, 'PX', math.ceil((nextTat - now) / 1000) + 1000)
-return tat - now
-`;
+export { untilSlot } from '../../../common/rate-limit/slots';
 
-/** Per-tenant send rate shared by all workers (like SES's max send rate: see docs/send-jobs.md). */
+/** Per-tenant send rate shared by all workers (like SES's max send rate: see docs/send-jobs.md), as GCRA slots. */
 @Injectable()
 export class SendRateLimiter {
   constructor(private readonly redis: RedisService) {}
 
-  /**
-   * Reserves `count` consecutive send slots at `perSecond` (0 = unlimited); returns the milliseconds until each
-   * slot, in order.
-   */
-  async reserve(tenantId: string, perSecond: number, count = 1): Promise<number[]> {
-    if (perSecond <= 0) return Array<number>(count).fill(0);
-    const interval = 1_000_000 / perSecond;
-    const waitMicros = (await this.redis.client.eval(RESERVE_SLOT, 1, this.redis.key('send-rate', tenantId), Math.round(interval), count)) as number;
-    return Array.from({ length: count }, (_, i) => (waitMicros + i * interval) / 1000);
+  /** Reserves `count` consecutive send slots at `perSecond` (0 = unlimited); the milliseconds until each. */
+  reserve(tenantId: string, perSecond: number, count = 1): Promise<number[]> {
+    return reserveSlots(this.redis, 'send-rate', tenantId, perSecond, count);
   }
-}
-
-/** Sleeps until a slot `reserve` returned, measured from `reservedAt`. */
-export async function untilSlot(reservedAt: number, waitMs: number): Promise<void> {
-  const left = reservedAt + waitMs - Date.now();
-  if (left > 0) await new Promise((r) => setTimeout(r, left));
 }
