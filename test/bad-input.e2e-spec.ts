@@ -91,6 +91,7 @@ describe('bad input answers a problem, never a 500', () => {
   it.each(['2020-W01-1', '20200101T000000Z'])('an ISO-8601 form JavaScript cannot parse (%s) is refused', async (when) => {
     problem(await request(t.url).get(`/v1/events?created_after=${when}`).set('Authorization', `Bearer ${key}`), 400, 'validation_failed');
     problem(await request(t.url).get(`/v1/dead-letters?since=${when}`).set('Authorization', `Bearer ${key}`), 400, 'validation_failed');
+    problem(await request(t.url).post('/v1/dead-letters/recover').set('Authorization', `Bearer ${key}`).send({ since: when, dry_run: true }), 400, 'validation_failed');
   });
 
   it('null in a PATCH body is refused for columns that cannot be null', async () => {
