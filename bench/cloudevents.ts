@@ -10,6 +10,7 @@ import { Pool } from 'undici';
 import { signToken } from '../src/common/auth/token-issuer';
 import {
   ask,
+  waitForReceived,
   ceilingLoop,
   CONCURRENCY,
   cpuPerEvent,
@@ -79,13 +80,7 @@ async function engineThroughput(base: string, key: string, receiver: Peer): Prom
   });
   const ingestSeconds = (Date.now() - started) / 1000;
   await pool.close();
-  let stats = await ask<{ count: number; last: number }>(receiver, 'stats');
-  const deadline = Date.now() + 300_000;
-  while (stats.count < EVENTS && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 250));
-    stats = await ask(receiver, 'stats');
-  }
-  if (stats.count < EVENTS) console.log(`  (only ${stats.count}/${EVENTS} delivered before the deadline)`);
+  const stats = await waitForReceived(receiver, EVENTS, 300_000);
   return { perSecond: stats.count / ((stats.last - started) / 1000), ingestPerSecond: EVENTS / ingestSeconds };
 }
 

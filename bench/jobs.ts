@@ -11,7 +11,7 @@ import { signToken } from '../src/common/auth/token-issuer';
 import { JOB_CONCURRENCY } from '../src/modules/send-jobs/jobs/jobs.processor';
 import { SesPeer } from '../test/peers/ses-peer';
 import { sesCeiling } from './_ses-ceiling';
-import { ask, cpuPerEvent, cpuSnapshot, forkPeer, freePort, json, JWT_SECRET, loop, PG, startEngine, tearDown } from './webhooks';
+import { ask, cpuPerEvent, cpuSnapshot, forkPeer, freePort, json, JWT_SECRET, loop, PG, startEngine, tearDown, waitForReceived } from './webhooks';
 
 // BENCH_JOBS shrinks the run on a machine too busy for 10k in a few minutes (the figure is a rate).
 const JOBS = Number(process.env.BENCH_JOBS ?? 10_000);
@@ -81,13 +81,7 @@ export async function run(): Promise<void> {
     });
     const submitSeconds = (Date.now() - started) / 1000;
     await pool.close();
-    let stats = await ask<{ count: number; last: number }>(receiver, 'stats');
-    const deadline = Date.now() + 600_000;
-    while (stats.count < JOBS && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 250));
-      stats = await ask(receiver, 'stats');
-    }
-    if (stats.count < JOBS) console.log(`  (only ${stats.count}/${JOBS} callbacks before the deadline)`);
+    const stats = await waitForReceived(receiver, JOBS, 600_000, 'callbacks');
     const rate = stats.count / ((stats.last - started) / 1000);
     const parts = { api: api.pid ?? 0, worker: worker.pid ?? 0, receiver: receiver.child.pid ?? 0, 'load generator + SES peer': process.pid };
     const cpu = cpuPerEvent(cpuBefore, cpuSnapshot(), parts, stats.count);

@@ -57,6 +57,18 @@ export function ask<T>(peer: Peer, msg: string): Promise<T> {
   });
 }
 
+/** Polls the receiver until it has counted `expected` requests or `timeoutMs` passed; says so when it falls short. */
+export async function waitForReceived(peer: Peer, expected: number, timeoutMs: number, what = 'delivered'): Promise<{ count: number; last: number }> {
+  let stats = await ask<{ count: number; last: number }>(peer, 'stats');
+  const deadline = Date.now() + timeoutMs;
+  while (stats.count < expected && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 250));
+    stats = await ask(peer, 'stats');
+  }
+  if (stats.count < expected) console.log(`  (only ${stats.count}/${expected} ${what} before the deadline)`);
+  return stats;
+}
+
 /**
  * Boots the real engine (src/main.ts) on a fresh database in the deployment shape the README describes: an `api`
  * process (which migrates) and a `worker` process, so ingest and delivery do not share one event loop and pool.
@@ -183,13 +195,7 @@ async function engineThroughput(base: string, key: string, receiver: Peer): Prom
   });
   const ingestSeconds = (Date.now() - started) / 1000;
   await pool.close();
-  let stats = await ask<{ count: number; last: number }>(receiver, 'stats');
-  const deadline = Date.now() + 180_000;
-  while (stats.count < EVENTS && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 250));
-    stats = await ask(receiver, 'stats');
-  }
-  if (stats.count < EVENTS) console.log(`  (only ${stats.count}/${EVENTS} delivered before the deadline)`);
+  const stats = await waitForReceived(receiver, EVENTS, 180_000);
   return { perSecond: stats.count / ((stats.last - started) / 1000), ingestPerSecond: EVENTS / ingestSeconds };
 }
 

@@ -91,6 +91,7 @@ describe('bad input answers a problem, never a 500', () => {
   it.each(['2020-W01-1', '20200101T000000Z'])('an ISO-8601 form JavaScript cannot parse (%s) is refused', async (when) => {
     problem(await request(t.url).get(`/v1/events?created_after=${when}`).set('Authorization', `Bearer ${key}`), 400, 'validation_failed');
     problem(await request(t.url).get(`/v1/dead-letters?since=${when}`).set('Authorization', `Bearer ${key}`), 400, 'validation_failed');
+    problem(await request(t.url).post('/v1/dead-letters/recover').set('Authorization', `Bearer ${key}`).send({ since: when, dry_run: true }), 400, 'validation_failed');
   });
 
   it('null in a PATCH body is refused for columns that cannot be null', async () => {
@@ -141,6 +142,12 @@ describe('bad input answers a problem, never a 500', () => {
     expect(statuses).toEqual(Array(120).fill(201));
     const current = await t.db.query('SELECT count(*)::int AS n FROM member_center_secrets WHERE client_id = $1 AND expires_at IS NULL', [client.clientId]);
     expect(current.rows[0].n).toBe(1);
+  });
+
+  it('a platform admin acting in a tenant that does not exist (X-Tenant-Id) gets 404, not a foreign-key 500', async () => {
+    const res = await request(t.url).post('/api/lists').set(admin()).set('X-Tenant-Id', randomUUID()).send({ name: 'Ghost list' });
+    problem(res, 404, 'not_found');
+    expect(res.body.reason).toBe('referenced_resource_missing');
   });
 
   it('PATCH /api/tenants/{id} merges settings instead of replacing them', async () => {

@@ -316,11 +316,13 @@ describe('jobs API', () => {
     };
     const create = doc.paths['/jobs'].post;
     expect(create.operationId).toBe('createJob');
-    expect(Object.keys(create.responses).sort()).toEqual(['201', '400', '401', '409', '429']);
+    expect(Object.keys(create.responses).sort()).toEqual(['201', '400', '401', '403', '409', '429']);
     expect(create.security.length).toBeGreaterThan(0);
+    // errors are problem+json with the shared schema and the route's own example
+    expect(create.responses['401']).toMatchObject({ content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ErrorResponse' }, example: { reason: 'tenant_mismatch' } } } });
     const get = doc.paths['/jobs/{jobId}'].get;
     expect(get.operationId).toBe('getJob');
-    expect(Object.keys(get.responses).sort()).toEqual(['200', '401', '404']);
+    expect(Object.keys(get.responses).sort()).toEqual(['200', '400', '401', '403', '404', '429']);
     const example = doc.components.schemas.CreateJobDto.properties;
     // the documented example is a request the API accepts
     const body = Object.fromEntries(Object.entries(example).map(([k, v]) => [k, v.example]));

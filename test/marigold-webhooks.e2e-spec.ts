@@ -314,15 +314,19 @@ describe('Marigold EDC webhooks (CloudEvents ingest, subscription set, custom he
       const doc = (await request(t.url).get('/docs-json').expect(200)).body;
       const ops = [
         [SEND, 'post', 'marigoldSendEvents', ['202', '400', '401', '403', '413', '429']],
-        [SUBS, 'get', 'marigoldListSubscriptions', ['200', '401', '429']],
+        [SUBS, 'get', 'marigoldListSubscriptions', ['200', '400', '401', '403', '429']],
         [SUBS, 'put', 'marigoldReplaceSubscriptions', ['200', '400', '401', '403', '413', '429']],
-        [SUBS, 'delete', 'marigoldDeleteSubscriptions', ['204', '401', '403', '429']],
+        [SUBS, 'delete', 'marigoldDeleteSubscriptions', ['204', '400', '401', '403', '429']],
       ] as const;
       for (const [path, method, operationId, statuses] of ops) {
         const op = doc.paths[path][method];
         expect(op).toMatchObject({ operationId, tags: ['Marigold webhooks (CloudEvents)'], summary: expect.any(String), description: expect.any(String) });
         expect(Object.keys(op.responses).sort()).toEqual([...statuses].sort());
         expect(op.security).toEqual(expect.arrayContaining([{ oauth2: [method === 'get' ? 'webhooks:read' : 'webhooks:write'] }]));
+        // every error is problem+json with the shared schema, and its example carries the Marigold traceId
+        for (const status of statuses.filter((s) => s >= '400')) {
+          expect(op.responses[status].content['application/problem+json']).toMatchObject({ schema: { $ref: '#/components/schemas/ErrorResponse' }, example: { traceId: expect.any(String) } });
+        }
       }
       expect(doc.paths[SEND].post.requestBody.content['application/json'].examples.batch.value[0].type).toBe('sdc.deliveries.email.sent');
       expect(doc.components.schemas.MarigoldAdvancedFilter.properties.operator.enum).toContain('numberNotInRange');

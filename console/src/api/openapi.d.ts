@@ -41,9 +41,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["SubscriptionsController_list"];
+        /**
+         * List subscriptions
+         * @description Newest first, optionally by `state`, with an opaque `next_cursor`.
+         */
+        get: operations["listSubscriptions"];
         put?: never;
-        post: operations["SubscriptionsController_create"];
+        /**
+         * Create a subscription
+         * @description An endpoint that receives the events its `event_filter` matches (`*`, a type, or a glob such as `order.*`). The `whsec_` signing secret appears only in this response. Outside production a refused URL names WEBHOOK_ALLOW_HTTP / WEBHOOK_ALLOWED_CIDRS.
+         */
+        post: operations["createSubscription"];
         delete?: never;
         options?: never;
         head?: never;
@@ -57,13 +65,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["SubscriptionsController_get"];
+        /**
+         * Get a subscription
+         * @description The subscription without its secret.
+         */
+        get: operations["getSubscription"];
         put?: never;
         post?: never;
-        delete: operations["SubscriptionsController_remove"];
+        /**
+         * Delete a subscription
+         * @description No further deliveries; past deliveries and attempts stay readable.
+         */
+        delete: operations["deleteSubscription"];
         options?: never;
         head?: never;
-        patch: operations["SubscriptionsController_update"];
+        /**
+         * Update a subscription
+         * @description Changes its name, URL or event filter.
+         */
+        patch: operations["updateSubscription"];
         trace?: never;
     };
     "/v1/subscriptions/{id}/pause": {
@@ -75,7 +95,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["SubscriptionsController_pause"];
+        /**
+         * Pause a subscription
+         * @description Deliveries due while paused go to the dead letters with a reason, replayable after resume.
+         */
+        post: operations["pauseSubscription"];
         delete?: never;
         options?: never;
         head?: never;
@@ -91,7 +115,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["SubscriptionsController_resume"];
+        /**
+         * Resume a subscription
+         * @description Deliveries start again and the failure count resets.
+         */
+        post: operations["resumeSubscription"];
         delete?: never;
         options?: never;
         head?: never;
@@ -107,7 +135,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["SubscriptionsController_rotateSecret"];
+        /**
+         * Rotate the signing secret
+         * @description A new `whsec_` secret, shown once; deliveries are signed with both secrets during the overlap.
+         */
+        post: operations["rotateSubscriptionSecret"];
         delete?: never;
         options?: never;
         head?: never;
@@ -123,7 +155,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["TestPingController_test"];
+        /**
+         * Send a signed test ping
+         * @description POSTs one signed `test.ping` (or the given type and payload) to a URL and reports the answer; nothing is stored. The secret is generated when not given.
+         */
+        post: operations["testWebhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -137,9 +173,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["EventsController_list"];
+        /**
+         * List events
+         * @description Newest first, optionally by exact `type` and `created_after`.
+         */
+        get: operations["listEvents"];
         put?: never;
-        post: operations["EventsController_ingest"];
+        /**
+         * Publish an event
+         * @description Stores the event and one delivery per matching subscription in one statement, then queues them: 202 with the event and its delivery summary. `Idempotency-Key` makes a retry return the stored answer (409 when reused with another body).
+         */
+        post: operations["createEvent"];
         delete?: never;
         options?: never;
         head?: never;
@@ -153,7 +197,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["EventsController_get"];
+        /**
+         * Get an event
+         * @description The event with its payload and delivery summary.
+         */
+        get: operations["getEvent"];
         put?: never;
         post?: never;
         delete?: never;
@@ -169,7 +217,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["DeliveriesController_list"];
+        /**
+         * List deliveries
+         * @description Newest first, by event, subscription or status.
+         */
+        get: operations["listDeliveries"];
         put?: never;
         post?: never;
         delete?: never;
@@ -185,7 +237,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["DeliveriesController_get"];
+        /**
+         * Get a delivery with its attempts
+         * @description The delivery and every attempt: signature sent, status, headers, body snippet, latency, error code.
+         */
+        get: operations["getDelivery"];
         put?: never;
         post?: never;
         delete?: never;
@@ -201,7 +257,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["DeadLettersController_list"];
+        /**
+         * List dead letters
+         * @description Deliveries that exhausted their retries or were refused outright, newest first.
+         */
+        get: operations["listDeadLetters"];
         put?: never;
         post?: never;
         delete?: never;
@@ -219,7 +279,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["DeadLettersController_replay"];
+        /**
+         * Replay a dead letter
+         * @description Queues a new attempt of a dead-lettered delivery; 409 `not_dead` when it is not dead-lettered.
+         */
+        post: operations["replayDeadLetter"];
         delete?: never;
         options?: never;
         head?: never;
@@ -299,7 +363,11 @@ export interface paths {
          */
         get: operations["listSendJobs"];
         put?: never;
-        post: operations["SendJobsController_create"];
+        /**
+         * Create a send job
+         * @description A campaign to one list: it starts at max(now, scheduled_at, window_start) and sends only inside the window, at the tenant's send rate. Accepts snake_case or camelCase keys and an `Idempotency-Key`. 422 names each invalid field, including unknown merge tags.
+         */
+        post: operations["createSendJob"];
         delete?: never;
         options?: never;
         head?: never;
@@ -313,7 +381,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["SendJobsController_get"];
+        /**
+         * Get a send job with its progress
+         * @description The job in both key spellings with counts computed from its messages: total, sent, failed, skipped, unknown, pending.
+         */
+        get: operations["getSendJob"];
         put?: never;
         post?: never;
         delete?: never;
@@ -331,7 +403,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["SendJobsController_cancel"];
+        /**
+         * Cancel a send job
+         * @description A pending or running job stops; once this answers, no further email of it reaches the provider. Again: 200. A completed or failed job: 409.
+         */
+        post: operations["cancelSendJob"];
         delete?: never;
         options?: never;
         head?: never;
@@ -388,7 +464,11 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        delete: operations["SubscribersController_liftSuppression"];
+        /**
+         * Lift a suppression
+         * @description The address may be sent to again once Member Center or an admin makes it active; the row keeps who lifted it and when.
+         */
+        delete: operations["liftSuppression"];
         options?: never;
         head?: never;
         patch?: never;
@@ -436,26 +516,65 @@ export interface components {
              * @description Must be the caller's tenant (403 otherwise)
              */
             tenant_id?: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e
+             */
             list_id: string;
             /**
              * Format: uuid
              * @description Groups send jobs of one campaign; defaults to the job id
              */
             campaign_id?: string;
+            /** @example December newsletter */
             name?: string;
+            /**
+             * @description May contain merge tags (docs/send-jobs.md); an unknown tag is a 422
+             * @example Hello {{first_name|there}}
+             */
             subject: string;
+            /** @example <p>Hi {{first_name|there}},</p><p><a href="{{unsubscribe_url}}">Unsubscribe</a></p> */
             body_html?: string;
+            /** @example Hi {{first_name|there}}, unsubscribe: {{unsubscribe_url}} */
             body_text?: string;
             /** @description unsubscribe_url (URL template), unsubscribe_mailto, ses_template_name */
             template?: Record<string, never>;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description Not before this time
+             * @example 2026-12-01T08:00:00Z
+             */
             scheduled_at?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description Sending only inside [window_start, window_end)
+             * @example 2026-12-01T08:00:00Z
+             */
             window_start?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description Must be after window_start; messages left when it passes stay unsent (job failed, window_expired)
+             * @example 2026-12-01T20:00:00Z
+             */
             window_end?: string;
             tracking?: components["schemas"]["TrackingOptionsDto"];
+        };
+        CreateSendJobResponse: {
+            /**
+             * Format: uuid
+             * @example 0193c2b0-1a2b-7c3d-8e4f-5a6b7c8d9e0f
+             */
+            send_job_id: string;
+            /**
+             * Format: uuid
+             * @example 0193c2b0-1a2b-7c3d-8e4f-5a6b7c8d9e0f
+             */
+            sendJobId: string;
+            /**
+             * @example pending
+             * @enum {string}
+             */
+            status: "pending" | "running" | "completed" | "failed" | "cancelled";
         };
         CreateSubscriptionDto: {
             name?: string;
@@ -469,13 +588,30 @@ export interface components {
         };
         DeliveryResponse: Record<string, never>;
         ErrorResponse: {
-            /** @example unauthorized */
+            /**
+             * @description Stable snake_case code
+             * @example unauthorized
+             */
             error: string;
+            /** @example Authentication required */
             message?: string;
-            /** @example bad_signature */
+            /**
+             * @description Machine-readable sub-cause
+             * @example missing_token
+             */
             reason?: string;
+            /** @example 0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e */
             request_id?: string;
+            /** @example 401 */
             status?: number;
+            /** @example urn:send-engine:problem:unauthorized */
+            type?: string;
+            /** @example Unauthorized */
+            title?: string;
+            /** @example Authentication required */
+            detail?: string;
+            /** @example /api/lists */
+            instance?: string;
             errors?: {
                 [key: string]: string[];
             };
@@ -616,7 +752,63 @@ export interface components {
             /** @description cursor of the next page; null on the last */
             next_cursor: string | null;
         };
+        SendJobStatusResponse: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @example cancelled
+             * @enum {string}
+             */
+            status: "pending" | "running" | "completed" | "failed" | "cancelled";
+        };
+        SendJobView: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            tenant_id: string;
+            /** Format: uuid */
+            list_id: string;
+            /** Format: uuid */
+            campaign_id: string;
+            /** @example December newsletter */
+            name: string | null;
+            /** @example Hello {{first_name|there}} */
+            subject: string;
+            /**
+             * @example running
+             * @enum {string}
+             */
+            status: "pending" | "running" | "completed" | "failed" | "cancelled";
+            /** Format: date-time */
+            scheduled_at: string | null;
+            /** Format: date-time */
+            window_start: string | null;
+            /** Format: date-time */
+            window_end: string | null;
+            tracking: components["schemas"]["TrackingOptionsDto"] | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            started_at: string | null;
+            /** Format: date-time */
+            completed_at: string | null;
+            /** @example null */
+            failure_reason: string | null;
+            /** @example 5000 */
+            total: number;
+            /** @example 4210 */
+            sent: number;
+            /** @example 0 */
+            failed: number;
+            /** @example 0 */
+            skipped: number;
+            /** @example 0 */
+            unknown: number;
+            /** @example 790 */
+            pending: number;
+        };
         SubscriptionResponse: Record<string, never>;
+        SubscriptionWithSecretResponse: Record<string, never>;
         SuppressionPage: {
             data: components["schemas"]["SuppressionResponse"][];
             next_cursor: string | null;
@@ -646,6 +838,7 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        TestWebhookResponse: Record<string, never>;
         TrackingOptionsDto: {
             open?: boolean;
             click?: boolean;
@@ -688,7 +881,46 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "The console session is missing or has expired",
+                     *       "instance": "/console/session",
+                     *       "error": "unauthorized",
+                     *       "message": "The console session is missing or has expired",
+                     *       "reason": "invalid_session",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation failed; `errors` maps each field to its messages */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:validation_failed",
+                     *       "title": "Unprocessable Entity",
+                     *       "status": 422,
+                     *       "detail": "The request is invalid",
+                     *       "instance": "/api/lists",
+                     *       "error": "validation_failed",
+                     *       "message": "The request is invalid",
+                     *       "errors": {
+                     *         "name": [
+                     *           "name must be longer than or equal to 1 characters"
+                     *         ]
+                     *       },
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -721,15 +953,46 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "This console link was already used",
+                     *       "instance": "/console/session",
+                     *       "error": "unauthorized",
+                     *       "message": "This console link was already used",
+                     *       "reason": "link_used",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Validation failed; `errors` maps each field to its messages */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:validation_failed",
+                     *       "title": "Unprocessable Entity",
+                     *       "status": 422,
+                     *       "detail": "The request is invalid",
+                     *       "instance": "/console/session",
+                     *       "error": "validation_failed",
+                     *       "message": "The request is invalid",
+                     *       "errors": {
+                     *         "token": [
+                     *           "token is malformed"
+                     *         ]
+                     *       },
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -750,17 +1013,56 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description A body that is not valid JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:malformed_json",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The body is not valid JSON",
+                     *       "instance": "/console/session",
+                     *       "error": "malformed_json",
+                     *       "message": "The body is not valid JSON",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation failed; `errors` maps each field to its messages */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:validation_failed",
+                     *       "title": "Unprocessable Entity",
+                     *       "status": 422,
+                     *       "detail": "The request is invalid",
+                     *       "instance": "/api/lists",
+                     *       "error": "validation_failed",
+                     *       "message": "The request is invalid",
+                     *       "errors": {
+                     *         "name": [
+                     *           "name must be longer than or equal to 1 characters"
+                     *         ]
+                     *       },
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
     };
-    SubscriptionsController_list: {
+    listSubscriptions: {
         parameters: {
             query?: {
                 /** @description Opaque cursor from a previous page's next_cursor */
@@ -789,9 +1091,99 @@ export interface operations {
                     };
                 };
             };
+            /** @description Validation failed (this route answers validation errors with 400; `errors` maps each field to its messages), or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request is invalid",
+                     *       "instance": "/api/lists",
+                     *       "error": "validation_failed",
+                     *       "message": "The request is invalid",
+                     *       "errors": {
+                     *         "url": [
+                     *           "url must be a URL address"
+                     *         ]
+                     *       },
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "Authentication required",
+                     *       "instance": "/api/lists",
+                     *       "error": "unauthorized",
+                     *       "message": "Authentication required",
+                     *       "reason": "missing_token",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The credential lacks the role, or names another tenant */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This route needs the editor role",
+                     *       "instance": "/api/lists",
+                     *       "error": "forbidden",
+                     *       "message": "This route needs the editor role",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Tenant rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:rate_limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit exceeded for this tenant",
+                     *       "instance": "/api/lists",
+                     *       "error": "rate_limited",
+                     *       "message": "Rate limit exceeded for this tenant",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    SubscriptionsController_create: {
+    createSubscription: {
         parameters: {
             query?: never;
             header?: never;
@@ -808,11 +1200,103 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SubscriptionWithSecretResponse"];
+                };
+            };
+            /** @description Validation failed (this route answers validation errors with 400; `errors` maps each field to its messages), or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request is invalid",
+                     *       "instance": "/api/lists",
+                     *       "error": "validation_failed",
+                     *       "message": "The request is invalid",
+                     *       "errors": {
+                     *         "url": [
+                     *           "url must be a URL address"
+                     *         ]
+                     *       },
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "Authentication required",
+                     *       "instance": "/api/lists",
+                     *       "error": "unauthorized",
+                     *       "message": "Authentication required",
+                     *       "reason": "missing_token",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The credential lacks the role, or names another tenant */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This route needs the editor role",
+                     *       "instance": "/api/lists",
+                     *       "error": "forbidden",
+                     *       "message": "This route needs the editor role",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Tenant rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:rate_limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit exceeded for this tenant",
+                     *       "instance": "/api/lists",
+                     *       "error": "rate_limited",
+                     *       "message": "Rate limit exceeded for this tenant",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
             };
         };
     };
-    SubscriptionsController_get: {
+    getSubscription: {
         parameters: {
             query?: never;
             header?: never;
@@ -827,11 +1311,124 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SubscriptionResponse"];
+                };
+            };
+            /** @description Validation failed (this route answers validation errors with 400; `errors` maps each field to its messages), or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request is invalid",
+                     *       "instance": "/api/lists",
+                     *       "error": "validation_failed",
+                     *       "message": "The request is invalid",
+                     *       "errors": {
+                     *         "url": [
+                     *           "url must be a URL address"
+                     *         ]
+                     *       },
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "Authentication required",
+                     *       "instance": "/api/lists",
+                     *       "error": "unauthorized",
+                     *       "message": "Authentication required",
+                     *       "reason": "missing_token",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The credential lacks the role, or names another tenant */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This route needs the editor role",
+                     *       "instance": "/api/lists",
+                     *       "error": "forbidden",
+                     *       "message": "This route needs the editor role",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unknown id, or another tenant's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Resource not found",
+                     *       "instance": "/api/lists",
+                     *       "error": "not_found",
+                     *       "message": "Resource not found",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Tenant rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:rate_limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit exceeded for this tenant",
+                     *       "instance": "/api/lists",
+                     *       "error": "rate_limited",
+                     *       "message": "Rate limit exceeded for this tenant",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
             };
         };
     };
-    SubscriptionsController_remove: {
+    deleteSubscription: {
         parameters: {
             query?: never;
             header?: never;
@@ -842,15 +1439,127 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Deleted */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
+            /** @description Validation failed (this route answers validation errors with 400; `errors` maps each field to its messages), or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request is invalid",
+                     *       "instance": "/api/lists",
+                     *       "error": "validation_failed",
+                     *       "message": "The request is invalid",
+                     *       "errors": {
+                     *         "url": [
+                     *           "url must be a URL address"
+                     *         ]
+                     *       },
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "Authentication required",
+                     *       "instance": "/api/lists",
+                     *       "error": "unauthorized",
+                     *       "message": "Authentication required",
+                     *       "reason": "missing_token",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The credential lacks the role, or names another tenant */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This route needs the editor role",
+                     *       "instance": "/api/lists",
+                     *       "error": "forbidden",
+                     *       "message": "This route needs the editor role",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unknown id, or another tenant's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Resource not found",
+                     *       "instance": "/api/lists",
+                     *       "error": "not_found",
+                     *       "message": "Resource not found",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Tenant rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:rate_limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit exceeded for this tenant",
+                     *       "instance": "/api/lists",
+                     *       "error": "rate_limited",
+                     *       "message": "Rate limit exceeded for this tenant",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    SubscriptionsController_update: {
+    updateSubscription: {
         parameters: {
             query?: never;
             header?: never;
@@ -869,11 +1578,124 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SubscriptionResponse"];
+                };
+            };
+            /** @description Validation failed (this route answers validation errors with 400; `errors` maps each field to its messages), or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request is invalid",
+                     *       "instance": "/api/lists",
+                     *       "error": "validation_failed",
+                     *       "message": "The request is invalid",
+                     *       "errors": {
+                     *         "url": [
+                     *           "url must be a URL address"
+                     *         ]
+                     *       },
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "Authentication required",
+                     *       "instance": "/api/lists",
+                     *       "error": "unauthorized",
+                     *       "message": "Authentication required",
+                     *       "reason": "missing_token",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The credential lacks the role, or names another tenant */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This route needs the editor role",
+                     *       "instance": "/api/lists",
+                     *       "error": "forbidden",
+                     *       "message": "This route needs the editor role",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unknown id, or another tenant's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Resource not found",
+                     *       "instance": "/api/lists",
+                     *       "error": "not_found",
+                     *       "message": "Resource not found",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Tenant rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:rate_limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit exceeded for this tenant",
+                     *       "instance": "/api/lists",
+                     *       "error": "rate_limited",
+                     *       "message": "Rate limit exceeded for this tenant",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
             };
         };
     };
-    SubscriptionsController_pause: {
+    pauseSubscription: {
         parameters: {
             query?: never;
             header?: never;
@@ -888,11 +1710,124 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SubscriptionResponse"];
+                };
+            };
+            /** @description Validation failed (this route answers validation errors with 400; `errors` maps each field to its messages), or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request is invalid",
+                     *       "instance": "/api/lists",
+                     *       "error": "validation_failed",
+                     *       "message": "The request is invalid",
+                     *       "errors": {
+                     *         "url": [
+                     *           "url must be a URL address"
+                     *         ]
+                     *       },
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "Authentication required",
+                     *       "instance": "/api/lists",
+                     *       "error": "unauthorized",
+                     *       "message": "Authentication required",
+                     *       "reason": "missing_token",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The credential lacks the role, or names another tenant */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This route needs the editor role",
+                     *       "instance": "/api/lists",
+                     *       "error": "forbidden",
+                     *       "message": "This route needs the editor role",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unknown id, or another tenant's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Resource not found",
+                     *       "instance": "/api/lists",
+                     *       "error": "not_found",
+                     *       "message": "Resource not found",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Tenant rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:rate_limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit exceeded for this tenant",
+                     *       "instance": "/api/lists",
+                     *       "error": "rate_limited",
+                     *       "message": "Rate limit exceeded for this tenant",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
             };
         };
     };
-    SubscriptionsController_resume: {
+    resumeSubscription: {
         parameters: {
             query?: never;
             header?: never;
@@ -907,11 +1842,124 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SubscriptionResponse"];
+                };
+            };
+            /** @description Validation failed (this route answers validation errors with 400; `errors` maps each field to its messages), or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request is invalid",
+                     *       "instance": "/api/lists",
+                     *       "error": "validation_failed",
+                     *       "message": "The request is invalid",
+                     *       "errors": {
+                     *         "url": [
+                     *           "url must be a URL address"
+                     *         ]
+                     *       },
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "Authentication required",
+                     *       "instance": "/api/lists",
+                     *       "error": "unauthorized",
+                     *       "message": "Authentication required",
+                     *       "reason": "missing_token",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The credential lacks the role, or names another tenant */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This route needs the editor role",
+                     *       "instance": "/api/lists",
+                     *       "error": "forbidden",
+                     *       "message": "This route needs the editor role",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unknown id, or another tenant's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Resource not found",
+                     *       "instance": "/api/lists",
+                     *       "error": "not_found",
+                     *       "message": "Resource not found",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Tenant rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:rate_limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit exceeded for this tenant",
+                     *       "instance": "/api/lists",
+                     *       "error": "rate_limited",
+                     *       "message": "Rate limit exceeded for this tenant",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
             };
         };
     };
-    SubscriptionsController_rotateSecret: {
+    rotateSubscriptionSecret: {
         parameters: {
             query?: never;
             header?: never;
@@ -926,11 +1974,124 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SubscriptionWithSecretResponse"];
+                };
+            };
+            /** @description Validation failed (this route answers validation errors with 400; `errors` maps each field to its messages), or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request is invalid",
+                     *       "instance": "/api/lists",
+                     *       "error": "validation_failed",
+                     *       "message": "The request is invalid",
+                     *       "errors": {
+                     *         "url": [
+                     *           "url must be a URL address"
+                     *         ]
+                     *       },
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "Authentication required",
+                     *       "instance": "/api/lists",
+                     *       "error": "unauthorized",
+                     *       "message": "Authentication required",
+                     *       "reason": "missing_token",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The credential lacks the role, or names another tenant */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This route needs the editor role",
+                     *       "instance": "/api/lists",
+                     *       "error": "forbidden",
+                     *       "message": "This route needs the editor role",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unknown id, or another tenant's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Resource not found",
+                     *       "instance": "/api/lists",
+                     *       "error": "not_found",
+                     *       "message": "Resource not found",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Tenant rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:rate_limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit exceeded for this tenant",
+                     *       "instance": "/api/lists",
+                     *       "error": "rate_limited",
+                     *       "message": "Rate limit exceeded for this tenant",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
             };
         };
     };
-    TestPingController_test: {
+    testWebhook: {
         parameters: {
             query?: never;
             header?: never;
@@ -947,11 +2108,103 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TestWebhookResponse"];
+                };
+            };
+            /** @description Validation failed (this route answers validation errors with 400; `errors` maps each field to its messages), or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request is invalid",
+                     *       "instance": "/api/lists",
+                     *       "error": "validation_failed",
+                     *       "message": "The request is invalid",
+                     *       "errors": {
+                     *         "url": [
+                     *           "url must be a URL address"
+                     *         ]
+                     *       },
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "Authentication required",
+                     *       "instance": "/api/lists",
+                     *       "error": "unauthorized",
+                     *       "message": "Authentication required",
+                     *       "reason": "missing_token",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The credential lacks the role, or names another tenant */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This route needs the editor role",
+                     *       "instance": "/api/lists",
+                     *       "error": "forbidden",
+                     *       "message": "This route needs the editor role",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Tenant rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:rate_limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit exceeded for this tenant",
+                     *       "instance": "/api/lists",
+                     *       "error": "rate_limited",
+                     *       "message": "Rate limit exceeded for this tenant",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
             };
         };
     };
-    EventsController_list: {
+    listEvents: {
         parameters: {
             query?: {
                 /** @description Opaque cursor from a previous page's next_cursor */
@@ -982,9 +2235,99 @@ export interface operations {
                     };
                 };
             };
+            /** @description Validation failed (this route answers validation errors with 400; `errors` maps each field to its messages), or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request is invalid",
+                     *       "instance": "/api/lists",
+                     *       "error": "validation_failed",
+                     *       "message": "The request is invalid",
+                     *       "errors": {
+                     *         "url": [
+                     *           "url must be a URL address"
+                     *         ]
+                     *       },
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "Authentication required",
+                     *       "instance": "/api/lists",
+                     *       "error": "unauthorized",
+                     *       "message": "Authentication required",
+                     *       "reason": "missing_token",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The credential lacks the role, or names another tenant */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This route needs the editor role",
+                     *       "instance": "/api/lists",
+                     *       "error": "forbidden",
+                     *       "message": "This route needs the editor role",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Tenant rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:rate_limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit exceeded for this tenant",
+                     *       "instance": "/api/lists",
+                     *       "error": "rate_limited",
+                     *       "message": "Rate limit exceeded for this tenant",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    EventsController_ingest: {
+    createEvent: {
         parameters: {
             query?: never;
             header?: {
@@ -1004,11 +2347,145 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["EventResponse"];
+                };
+            };
+            /** @description Validation failed (this route answers validation errors with 400; `errors` maps each field to its messages), or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request is invalid",
+                     *       "instance": "/api/lists",
+                     *       "error": "validation_failed",
+                     *       "message": "The request is invalid",
+                     *       "errors": {
+                     *         "url": [
+                     *           "url must be a URL address"
+                     *         ]
+                     *       },
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "Authentication required",
+                     *       "instance": "/api/lists",
+                     *       "error": "unauthorized",
+                     *       "message": "Authentication required",
+                     *       "reason": "missing_token",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The credential lacks the role, or names another tenant */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This route needs the editor role",
+                     *       "instance": "/api/lists",
+                     *       "error": "forbidden",
+                     *       "message": "This route needs the editor role",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The request conflicts with the current state",
+                     *       "instance": "/api/lists",
+                     *       "error": "conflict",
+                     *       "message": "The request conflicts with the current state",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body over the route's size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:payload_too_large",
+                     *       "title": "Payload Too Large",
+                     *       "status": 413,
+                     *       "detail": "The request body exceeds 1048576 bytes",
+                     *       "instance": "/api/lists",
+                     *       "error": "payload_too_large",
+                     *       "message": "The request body exceeds 1048576 bytes",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Tenant rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:rate_limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit exceeded for this tenant",
+                     *       "instance": "/api/lists",
+                     *       "error": "rate_limited",
+                     *       "message": "Rate limit exceeded for this tenant",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
             };
         };
     };
-    EventsController_get: {
+    getEvent: {
         parameters: {
             query?: never;
             header?: never;
@@ -1023,11 +2500,124 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["EventResponse"];
+                };
+            };
+            /** @description Validation failed (this route answers validation errors with 400; `errors` maps each field to its messages), or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request is invalid",
+                     *       "instance": "/api/lists",
+                     *       "error": "validation_failed",
+                     *       "message": "The request is invalid",
+                     *       "errors": {
+                     *         "url": [
+                     *           "url must be a URL address"
+                     *         ]
+                     *       },
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "Authentication required",
+                     *       "instance": "/api/lists",
+                     *       "error": "unauthorized",
+                     *       "message": "Authentication required",
+                     *       "reason": "missing_token",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The credential lacks the role, or names another tenant */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This route needs the editor role",
+                     *       "instance": "/api/lists",
+                     *       "error": "forbidden",
+                     *       "message": "This route needs the editor role",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unknown id, or another tenant's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Resource not found",
+                     *       "instance": "/api/lists",
+                     *       "error": "not_found",
+                     *       "message": "Resource not found",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Tenant rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:rate_limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit exceeded for this tenant",
+                     *       "instance": "/api/lists",
+                     *       "error": "rate_limited",
+                     *       "message": "Rate limit exceeded for this tenant",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
             };
         };
     };
-    DeliveriesController_list: {
+    listDeliveries: {
         parameters: {
             query?: {
                 /** @description Opaque cursor from a previous page's next_cursor */
@@ -1058,9 +2648,99 @@ export interface operations {
                     };
                 };
             };
+            /** @description Validation failed (this route answers validation errors with 400; `errors` maps each field to its messages), or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request is invalid",
+                     *       "instance": "/api/lists",
+                     *       "error": "validation_failed",
+                     *       "message": "The request is invalid",
+                     *       "errors": {
+                     *         "url": [
+                     *           "url must be a URL address"
+                     *         ]
+                     *       },
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "Authentication required",
+                     *       "instance": "/api/lists",
+                     *       "error": "unauthorized",
+                     *       "message": "Authentication required",
+                     *       "reason": "missing_token",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The credential lacks the role, or names another tenant */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This route needs the editor role",
+                     *       "instance": "/api/lists",
+                     *       "error": "forbidden",
+                     *       "message": "This route needs the editor role",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Tenant rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:rate_limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit exceeded for this tenant",
+                     *       "instance": "/api/lists",
+                     *       "error": "rate_limited",
+                     *       "message": "Rate limit exceeded for this tenant",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    DeliveriesController_get: {
+    getDelivery: {
         parameters: {
             query?: never;
             header?: never;
@@ -1075,11 +2755,124 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DeliveryResponse"];
+                };
+            };
+            /** @description Validation failed (this route answers validation errors with 400; `errors` maps each field to its messages), or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request is invalid",
+                     *       "instance": "/api/lists",
+                     *       "error": "validation_failed",
+                     *       "message": "The request is invalid",
+                     *       "errors": {
+                     *         "url": [
+                     *           "url must be a URL address"
+                     *         ]
+                     *       },
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "Authentication required",
+                     *       "instance": "/api/lists",
+                     *       "error": "unauthorized",
+                     *       "message": "Authentication required",
+                     *       "reason": "missing_token",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The credential lacks the role, or names another tenant */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This route needs the editor role",
+                     *       "instance": "/api/lists",
+                     *       "error": "forbidden",
+                     *       "message": "This route needs the editor role",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unknown id, or another tenant's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Resource not found",
+                     *       "instance": "/api/lists",
+                     *       "error": "not_found",
+                     *       "message": "Resource not found",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Tenant rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:rate_limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit exceeded for this tenant",
+                     *       "instance": "/api/lists",
+                     *       "error": "rate_limited",
+                     *       "message": "Rate limit exceeded for this tenant",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
             };
         };
     };
-    DeadLettersController_list: {
+    listDeadLetters: {
         parameters: {
             query?: {
                 /** @description Opaque cursor from a previous page's next_cursor */
@@ -1110,9 +2903,99 @@ export interface operations {
                     };
                 };
             };
+            /** @description Validation failed (this route answers validation errors with 400; `errors` maps each field to its messages), or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request is invalid",
+                     *       "instance": "/api/lists",
+                     *       "error": "validation_failed",
+                     *       "message": "The request is invalid",
+                     *       "errors": {
+                     *         "url": [
+                     *           "url must be a URL address"
+                     *         ]
+                     *       },
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "Authentication required",
+                     *       "instance": "/api/lists",
+                     *       "error": "unauthorized",
+                     *       "message": "Authentication required",
+                     *       "reason": "missing_token",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The credential lacks the role, or names another tenant */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This route needs the editor role",
+                     *       "instance": "/api/lists",
+                     *       "error": "forbidden",
+                     *       "message": "This route needs the editor role",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Tenant rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:rate_limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit exceeded for this tenant",
+                     *       "instance": "/api/lists",
+                     *       "error": "rate_limited",
+                     *       "message": "Rate limit exceeded for this tenant",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    DeadLettersController_replay: {
+    replayDeadLetter: {
         parameters: {
             query?: never;
             header?: never;
@@ -1127,7 +3010,141 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DeliveryResponse"];
+                };
+            };
+            /** @description Validation failed (this route answers validation errors with 400; `errors` maps each field to its messages), or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request is invalid",
+                     *       "instance": "/api/lists",
+                     *       "error": "validation_failed",
+                     *       "message": "The request is invalid",
+                     *       "errors": {
+                     *         "url": [
+                     *           "url must be a URL address"
+                     *         ]
+                     *       },
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "Authentication required",
+                     *       "instance": "/api/lists",
+                     *       "error": "unauthorized",
+                     *       "message": "Authentication required",
+                     *       "reason": "missing_token",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The credential lacks the role, or names another tenant */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This route needs the editor role",
+                     *       "instance": "/api/lists",
+                     *       "error": "forbidden",
+                     *       "message": "This route needs the editor role",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unknown id, or another tenant's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Resource not found",
+                     *       "instance": "/api/lists",
+                     *       "error": "not_found",
+                     *       "message": "Resource not found",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The request conflicts with the current state",
+                     *       "instance": "/api/lists",
+                     *       "error": "conflict",
+                     *       "message": "The request conflicts with the current state",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Tenant rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:rate_limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit exceeded for this tenant",
+                     *       "instance": "/api/lists",
+                     *       "error": "rate_limited",
+                     *       "message": "Rate limit exceeded for this tenant",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
             };
         };
     };
@@ -1161,33 +3178,71 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request is invalid",
+                     *       "instance": "/v1/dead-letters/recover",
+                     *       "error": "validation_failed",
+                     *       "message": "The request is invalid",
+                     *       "errors": {
+                     *         "since": [
+                     *           "since must be within the last 14 days"
+                     *         ]
+                     *       },
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Missing, invalid or expired credential */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "Authentication required",
+                     *       "instance": "/api/lists",
+                     *       "error": "unauthorized",
+                     *       "message": "Authentication required",
+                     *       "reason": "missing_token",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A viewer */
+            /**
+             * @description The credential lacks the role, or names another tenant
+             *
+             *     A viewer
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unknown recover request, or another tenant's */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This route needs the editor role",
+                     *       "instance": "/v1/dead-letters/recover",
+                     *       "error": "forbidden",
+                     *       "message": "This route needs the editor role",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Idempotency-Key reused with another body, or still in progress */
@@ -1196,7 +3251,40 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The request conflicts with the current state",
+                     *       "instance": "/v1/dead-letters/recover",
+                     *       "error": "conflict",
+                     *       "message": "The request conflicts with the current state",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Tenant rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:rate_limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit exceeded for this tenant",
+                     *       "instance": "/api/lists",
+                     *       "error": "rate_limited",
+                     *       "message": "Rate limit exceeded for this tenant",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -1220,12 +3308,73 @@ export interface operations {
                     "application/json": components["schemas"]["RecoveryResponse"];
                 };
             };
+            /** @description Validation failed (this route answers validation errors with 400; `errors` maps each field to its messages), or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request is invalid",
+                     *       "instance": "/api/lists",
+                     *       "error": "validation_failed",
+                     *       "message": "The request is invalid",
+                     *       "errors": {
+                     *         "url": [
+                     *           "url must be a URL address"
+                     *         ]
+                     *       },
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credential */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "Authentication required",
+                     *       "instance": "/api/lists",
+                     *       "error": "unauthorized",
+                     *       "message": "Authentication required",
+                     *       "reason": "missing_token",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The credential lacks the role, or names another tenant */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This route needs the editor role",
+                     *       "instance": "/api/lists",
+                     *       "error": "forbidden",
+                     *       "message": "This route needs the editor role",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unknown recover request, or another tenant's */
@@ -1234,7 +3383,40 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Recover request not found",
+                     *       "instance": "/v1/dead-letters/recover/019ad0b2-7e41-7c55-8f0e-2b6a9d3c4e11",
+                     *       "error": "not_found",
+                     *       "message": "Recover request not found",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Tenant rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:rate_limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit exceeded for this tenant",
+                     *       "instance": "/api/lists",
+                     *       "error": "rate_limited",
+                     *       "message": "Rate limit exceeded for this tenant",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -1244,7 +3426,7 @@ export interface operations {
             query?: {
                 /** @description The console session's CSRF token, with its cookie */
                 csrf?: unknown;
-                /** @description API key (whk_sandbox_, whk_test_ or whk_live_); required unless a console session cookie is sent */
+                /** @description API key (whk_sandbox_, whk_test_ or whk_live_), exactly one; required unless a console session cookie is sent; redacted from request logs */
                 key?: unknown;
             };
             header?: never;
@@ -1266,22 +3448,47 @@ export interface operations {
                     "text/event-stream": string;
                 };
             };
-            /** @description No valid key, or no valid console session */
+            /** @description Missing, invalid or expired credential */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": components["schemas"]["ErrorResponse"];
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "Authentication required",
+                     *       "instance": "/api/lists",
+                     *       "error": "unauthorized",
+                     *       "message": "Authentication required",
+                     *       "reason": "missing_token",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A console session without its csrf token */
+            /** @description The credential lacks the role, or names another tenant */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": components["schemas"]["ErrorResponse"];
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This route needs the editor role",
+                     *       "instance": "/api/lists",
+                     *       "error": "forbidden",
+                     *       "message": "This route needs the editor role",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -1308,36 +3515,99 @@ export interface operations {
                     "application/json": components["schemas"]["SendJobPage"];
                 };
             };
-            /** @description Missing or invalid credential */
+            /** @description Missing, invalid or expired credential */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "Authentication required",
+                     *       "instance": "/api/lists",
+                     *       "error": "unauthorized",
+                     *       "message": "Authentication required",
+                     *       "reason": "missing_token",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description No tenant in scope (a platform admin must send X-Tenant-Id) */
+            /** @description The credential lacks the role, or names another tenant */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This route needs the editor role",
+                     *       "instance": "/api/lists",
+                     *       "error": "forbidden",
+                     *       "message": "This route needs the editor role",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Bad status, limit or cursor */
+            /** @description Validation failed; `errors` maps each field to its messages */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:validation_failed",
+                     *       "title": "Unprocessable Entity",
+                     *       "status": 422,
+                     *       "detail": "The request is invalid",
+                     *       "instance": "/api/lists",
+                     *       "error": "validation_failed",
+                     *       "message": "The request is invalid",
+                     *       "errors": {
+                     *         "name": [
+                     *           "name must be longer than or equal to 1 characters"
+                     *         ]
+                     *       },
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Tenant rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:rate_limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit exceeded for this tenant",
+                     *       "instance": "/api/lists",
+                     *       "error": "rate_limited",
+                     *       "message": "Rate limit exceeded for this tenant",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
     };
-    SendJobsController_create: {
+    createSendJob: {
         parameters: {
             query?: never;
             header?: {
@@ -1357,11 +3627,124 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CreateSendJobResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "Authentication required",
+                     *       "instance": "/api/lists",
+                     *       "error": "unauthorized",
+                     *       "message": "Authentication required",
+                     *       "reason": "missing_token",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The credential lacks the role, or names another tenant */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This route needs the editor role",
+                     *       "instance": "/api/lists",
+                     *       "error": "forbidden",
+                     *       "message": "This route needs the editor role",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The request conflicts with the current state",
+                     *       "instance": "/api/lists",
+                     *       "error": "conflict",
+                     *       "message": "The request conflicts with the current state",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation failed; `errors` maps each field to its messages */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:validation_failed",
+                     *       "title": "Unprocessable Entity",
+                     *       "status": 422,
+                     *       "detail": "The request is invalid",
+                     *       "instance": "/api/lists",
+                     *       "error": "validation_failed",
+                     *       "message": "The request is invalid",
+                     *       "errors": {
+                     *         "name": [
+                     *           "name must be longer than or equal to 1 characters"
+                     *         ]
+                     *       },
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Tenant rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:rate_limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit exceeded for this tenant",
+                     *       "instance": "/api/lists",
+                     *       "error": "rate_limited",
+                     *       "message": "Rate limit exceeded for this tenant",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
             };
         };
     };
-    SendJobsController_get: {
+    getSendJob: {
         parameters: {
             query?: never;
             header?: never;
@@ -1376,11 +3759,124 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SendJobView"];
+                };
+            };
+            /** @description Missing, invalid or expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "Authentication required",
+                     *       "instance": "/api/lists",
+                     *       "error": "unauthorized",
+                     *       "message": "Authentication required",
+                     *       "reason": "missing_token",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The credential lacks the role, or names another tenant */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This route needs the editor role",
+                     *       "instance": "/api/lists",
+                     *       "error": "forbidden",
+                     *       "message": "This route needs the editor role",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unknown id, or another tenant's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Resource not found",
+                     *       "instance": "/api/lists",
+                     *       "error": "not_found",
+                     *       "message": "Resource not found",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation failed; `errors` maps each field to its messages */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:validation_failed",
+                     *       "title": "Unprocessable Entity",
+                     *       "status": 422,
+                     *       "detail": "The request is invalid",
+                     *       "instance": "/api/lists",
+                     *       "error": "validation_failed",
+                     *       "message": "The request is invalid",
+                     *       "errors": {
+                     *         "name": [
+                     *           "name must be longer than or equal to 1 characters"
+                     *         ]
+                     *       },
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Tenant rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:rate_limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit exceeded for this tenant",
+                     *       "instance": "/api/lists",
+                     *       "error": "rate_limited",
+                     *       "message": "Rate limit exceeded for this tenant",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
             };
         };
     };
-    SendJobsController_cancel: {
+    cancelSendJob: {
         parameters: {
             query?: never;
             header?: never;
@@ -1395,7 +3891,141 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SendJobStatusResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "Authentication required",
+                     *       "instance": "/api/lists",
+                     *       "error": "unauthorized",
+                     *       "message": "Authentication required",
+                     *       "reason": "missing_token",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The credential lacks the role, or names another tenant */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This route needs the editor role",
+                     *       "instance": "/api/lists",
+                     *       "error": "forbidden",
+                     *       "message": "This route needs the editor role",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unknown id, or another tenant's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Resource not found",
+                     *       "instance": "/api/lists",
+                     *       "error": "not_found",
+                     *       "message": "Resource not found",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The request conflicts with the current state",
+                     *       "instance": "/api/lists",
+                     *       "error": "conflict",
+                     *       "message": "The request conflicts with the current state",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation failed; `errors` maps each field to its messages */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:validation_failed",
+                     *       "title": "Unprocessable Entity",
+                     *       "status": 422,
+                     *       "detail": "The request is invalid",
+                     *       "instance": "/api/lists",
+                     *       "error": "validation_failed",
+                     *       "message": "The request is invalid",
+                     *       "errors": {
+                     *         "name": [
+                     *           "name must be longer than or equal to 1 characters"
+                     *         ]
+                     *       },
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Tenant rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:rate_limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit exceeded for this tenant",
+                     *       "instance": "/api/lists",
+                     *       "error": "rate_limited",
+                     *       "message": "Rate limit exceeded for this tenant",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
             };
         };
     };
@@ -1418,40 +4048,136 @@ export interface operations {
                     "application/json": components["schemas"]["ResendUnknownResponse"];
                 };
             };
-            /** @description Missing or invalid credential */
+            /** @description Missing, invalid or expired credential */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "Authentication required",
+                     *       "instance": "/api/lists",
+                     *       "error": "unauthorized",
+                     *       "message": "Authentication required",
+                     *       "reason": "missing_token",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Viewer role, or no tenant in scope */
+            /** @description The credential lacks the role, or names another tenant */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This route needs the editor role",
+                     *       "instance": "/api/lists",
+                     *       "error": "forbidden",
+                     *       "message": "This route needs the editor role",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description No such send job in this tenant */
+            /** @description Unknown id, or another tenant's */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Resource not found",
+                     *       "instance": "/api/lists",
+                     *       "error": "not_found",
+                     *       "message": "Resource not found",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The job is neither running nor completed */
+            /** @description Conflicts with the current state */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The request conflicts with the current state",
+                     *       "instance": "/api/lists",
+                     *       "error": "conflict",
+                     *       "message": "The request conflicts with the current state",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation failed; `errors` maps each field to its messages */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:validation_failed",
+                     *       "title": "Unprocessable Entity",
+                     *       "status": 422,
+                     *       "detail": "The request is invalid",
+                     *       "instance": "/api/lists",
+                     *       "error": "validation_failed",
+                     *       "message": "The request is invalid",
+                     *       "errors": {
+                     *         "name": [
+                     *           "name must be longer than or equal to 1 characters"
+                     *         ]
+                     *       },
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Tenant rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:rate_limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit exceeded for this tenant",
+                     *       "instance": "/api/lists",
+                     *       "error": "rate_limited",
+                     *       "message": "Rate limit exceeded for this tenant",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -1480,35 +4206,99 @@ export interface operations {
                     "application/json": components["schemas"]["SuppressionPage"];
                 };
             };
+            /** @description Missing, invalid or expired credential */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "Authentication required",
+                     *       "instance": "/api/lists",
+                     *       "error": "unauthorized",
+                     *       "message": "Authentication required",
+                     *       "reason": "missing_token",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unknown id, or another tenant's */
-            404: {
+            /** @description The credential lacks the role, or names another tenant */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This route needs the editor role",
+                     *       "instance": "/api/lists",
+                     *       "error": "forbidden",
+                     *       "message": "This route needs the editor role",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Bad cursor, limit or q */
+            /** @description Validation failed; `errors` maps each field to its messages */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:validation_failed",
+                     *       "title": "Unprocessable Entity",
+                     *       "status": 422,
+                     *       "detail": "The request is invalid",
+                     *       "instance": "/api/lists",
+                     *       "error": "validation_failed",
+                     *       "message": "The request is invalid",
+                     *       "errors": {
+                     *         "name": [
+                     *           "name must be longer than or equal to 1 characters"
+                     *         ]
+                     *       },
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Tenant rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:rate_limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit exceeded for this tenant",
+                     *       "instance": "/api/lists",
+                     *       "error": "rate_limited",
+                     *       "message": "Rate limit exceeded for this tenant",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
     };
-    SubscribersController_liftSuppression: {
+    liftSuppression: {
         parameters: {
             query?: never;
             header?: never;
@@ -1526,13 +4316,115 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Missing, invalid or expired credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "Authentication required",
+                     *       "instance": "/api/lists",
+                     *       "error": "unauthorized",
+                     *       "message": "Authentication required",
+                     *       "reason": "missing_token",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The credential lacks the role, or names another tenant */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This route needs the editor role",
+                     *       "instance": "/api/lists",
+                     *       "error": "forbidden",
+                     *       "message": "This route needs the editor role",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Unknown id, or another tenant's */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Resource not found",
+                     *       "instance": "/api/lists",
+                     *       "error": "not_found",
+                     *       "message": "Resource not found",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation failed; `errors` maps each field to its messages */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:validation_failed",
+                     *       "title": "Unprocessable Entity",
+                     *       "status": 422,
+                     *       "detail": "The request is invalid",
+                     *       "instance": "/api/lists",
+                     *       "error": "validation_failed",
+                     *       "message": "The request is invalid",
+                     *       "errors": {
+                     *         "name": [
+                     *           "name must be longer than or equal to 1 characters"
+                     *         ]
+                     *       },
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Tenant rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:send-engine:problem:rate_limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit exceeded for this tenant",
+                     *       "instance": "/api/lists",
+                     *       "error": "rate_limited",
+                     *       "message": "Rate limit exceeded for this tenant",
+                     *       "request_id": "0193c2a4-5b6e-7c01-9d2e-3f4a5b6c7d8e"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ErrorResponse"];
                 };
             };
         };

@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import { ApiExtraModels, ApiResponse, ApiResponseOptions, getSchemaPath } from '@nestjs/swagger';
 import { STATUS_CODES } from 'node:http';
 import { ErrorResponse } from './error-response.dto';
 
@@ -43,19 +43,34 @@ function example(status: number) {
   };
 }
 
+export type ProblemStatus = keyof typeof PROBLEMS;
+
+/** A status with what this route says about it: its own description, and fields of the example it writes. */
+export interface RouteProblem {
+  status: ProblemStatus;
+  description?: string;
+  example?: Record<string, unknown>;
+  headers?: ApiResponseOptions['headers'];
+}
+
 /**
  * Documents the error responses an operation can return, each as `application/problem+json` with the shared
- * schema and a realistic example: `@ApiProblems(401, 403, 404, 422)`.
+ * schema and a realistic example: `@ApiProblems(401, 403, 404, 422)`. A route whose answer says more passes
+ * `{ status, description, example, headers }` (the example fields override the shared ones). The decorator applied
+ * last (written highest) wins a status's content, so a route's own word on a code `@Authenticated` or `@BodyLimit`
+ * also documents sits above them.
  */
-export function ApiProblems(...statuses: (keyof typeof PROBLEMS)[]) {
+export function ApiProblems(...statuses: (ProblemStatus | RouteProblem)[]) {
   return applyDecorators(
     ApiExtraModels(ErrorResponse),
-    ...statuses.map((status) =>
-      ApiResponse({
+    ...statuses.map((entry) => {
+      const { status, description, example: extra, headers } = typeof entry === 'number' ? ({ status: entry } as RouteProblem) : entry;
+      return ApiResponse({
         status,
-        description: PROBLEMS[status].description,
-        content: { 'application/problem+json': { schema: { $ref: getSchemaPath(ErrorResponse) }, example: example(status) } },
-      }),
-    ),
+        description: description ?? PROBLEMS[status].description,
+        ...(headers && { headers }),
+        content: { 'application/problem+json': { schema: { $ref: getSchemaPath(ErrorResponse) }, example: { ...example(status), ...extra } } },
+      });
+    }),
   );
 }

@@ -95,6 +95,11 @@ export class ProblemFilter implements ExceptionFilter {
           : exception.message;
       return fromStatus(status, detail);
     }
+    // A row that references a missing one (e.g. a platform admin acting in a tenant named by X-Tenant-Id that does
+    // not exist) names nothing: 404, like any unknown resource, rather than a 500.
+    if ((exception as { code?: unknown; driverError?: unknown }).code === '23503' && (exception as { driverError?: unknown }).driverError) {
+      return { status: 404, code: 'not_found', detail: 'A resource this request refers to does not exist', reason: 'referenced_resource_missing' };
+    }
     const statusCode = (exception as { statusCode?: unknown }).statusCode;
     if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
       return fromStatus(statusCode, (exception as Error).message ?? '');

@@ -43,8 +43,11 @@ export function unexpectedNulls(dto: object, prefix = ''): FieldErrors {
 class AppValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const out: unknown = await super.transform(value, metadata);
-    if (isDto(out)) dropUndefined(out);
-    if (metadata.type === 'body' && isDto(out)) {
+    // Only what the pipe itself built: an instance of the declared DTO class (a streamed upload is left alone).
+    const built = isDto(out) && typeof metadata.metatype === 'function' && metadata.metatype !== Object && out instanceof metadata.metatype;
+    if (!built) return out;
+    dropUndefined(out);
+    if (metadata.type === 'body') {
       const nulls = unexpectedNulls(out);
       if (Object.keys(nulls).length > 0) throw AppError.validation(nulls);
     }

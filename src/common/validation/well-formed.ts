@@ -81,8 +81,8 @@ export class WellFormedInput implements NestInterceptor {
 /** Parsed JSON (or form/query) data; a streamed body (a CSV upload) or raw bytes are the route's to read. */
 function isParsedData(value: unknown): boolean {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return true;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
+  // Not by prototype: fastify's parsed query is an object of its own prototype-less class, and must be walked.
+  return !Buffer.isBuffer(value) && typeof (value as { pipe?: unknown }).pipe !== 'function';
 }
 
 function assertWellFormed(req: { params?: unknown; query?: unknown; body?: unknown }): void {

@@ -1,20 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiCreatedResponse,
-  ApiForbiddenResponse,
-  ApiNoContentResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnauthorizedResponse,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { Authenticated, CurrentPrincipal, Public } from '../../common/auth/auth.decorators';
 import { Principal } from '../../common/auth/principal';
-import { ErrorResponse } from '../../common/errors/error-response.dto';
+import { ApiProblems } from '../../common/errors/api-problems.decorator';
 import { ValidationStatus } from '../../common/errors/validation-status.decorator';
 import { NoStore } from '../../common/http/no-store.decorator';
 import { ParseIdPipe } from '../../common/http/parse-id.pipe';
@@ -31,6 +20,11 @@ export class ConsoleController {
   constructor(private readonly console: ConsoleService) {}
 
   @Post('api/tenants/:id/console-links')
+  @ApiProblems(
+    { status: 403, description: 'A viewer, or a console session', example: { instance: '/api/tenants/019ad0a4-5c1e-7b3e-9a51-3f1c2d4e5f60/console-links' } },
+    { status: 404, description: "Unknown tenant, or not the caller's", example: { instance: '/api/tenants/019ad0a4-5c1e-7b3e-9a51-3f1c2d4e5f60/console-links', detail: 'Tenant not found', message: 'Tenant not found' } },
+    { status: 422, example: { instance: '/api/tenants/019ad0a4-5c1e-7b3e-9a51-3f1c2d4e5f60/console-links', errors: { role: ['role must be one of the following values: viewer, editor'] } } },
+  )
   @Authenticated({ role: 'editor' })
   @NoStore()
   @ApiOperation({
@@ -38,11 +32,8 @@ export class ConsoleController {
     summary: 'Mint a one-time link to the web console',
     description: 'A platform admin, or an editor of the tenant. The link opens once within 15 minutes and then keeps a session for 4 hours; `viewer` links open a read-only console.',
   })
+  @ApiBody({ type: CreateConsoleLinkDto, examples: { readOnly: { summary: 'A read-only console link', value: { role: 'viewer' } } } })
   @ApiCreatedResponse({ type: ConsoleLinkResponse })
-  @ApiUnauthorizedResponse({ type: ErrorResponse })
-  @ApiForbiddenResponse({ type: ErrorResponse, description: 'A viewer, or a console session' })
-  @ApiNotFoundResponse({ type: ErrorResponse, description: 'Unknown tenant, or not the caller\'s' })
-  @ApiUnprocessableEntityResponse({ type: ErrorResponse })
   createLink(@CurrentPrincipal() principal: Principal, @Param('id', ParseIdPipe) id: string, @Body() dto: CreateConsoleLinkDto): Promise<ConsoleLinkResponse> {
     return this.console.createLink(principal, id, dto);
   }
@@ -56,9 +47,12 @@ export class ConsoleController {
     summary: 'Open a console link',
     description: 'Exchanges the link token for the session cookie (HttpOnly, SameSite=Strict) and the CSRF token every later call sends as X-CSRF-Token. A link opens once.',
   })
+  @ApiBody({ type: OpenConsoleSessionDto, examples: { link: { summary: 'The token after #/open/ in the link', value: { token: '4kq9Zb3nWc0rJ8yT1mXv2hL6pQe5sA7uD9fG0iK3oNw' } } } })
   @ApiCreatedResponse({ type: ConsoleSessionResponse, description: 'Set-Cookie carries the session' })
-  @ApiUnauthorizedResponse({ type: ErrorResponse, description: '`reason`: link_invalid, link_used or link_expired' })
-  @ApiUnprocessableEntityResponse({ type: ErrorResponse })
+  @ApiProblems(
+    { status: 401, description: '`reason`: link_invalid, link_used or link_expired', example: { instance: '/console/session', detail: 'This console link was already used', message: 'This console link was already used', reason: 'link_used' } },
+    { status: 422, example: { instance: '/console/session', errors: { token: ['token is malformed'] } } },
+  )
   open(@Body() dto: OpenConsoleSessionDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<ConsoleSessionResponse> {
     return this.console.open(dto.token, setCookies(reply));
   }
@@ -69,7 +63,7 @@ export class ConsoleController {
   @NoStore()
   @ApiOperation({ operationId: 'getConsoleSession', summary: 'The current console session', description: 'Who the cookie stands for and its CSRF token (after a page reload).' })
   @ApiOkResponse({ type: ConsoleSessionResponse })
-  @ApiUnauthorizedResponse({ type: ErrorResponse, description: 'No session, or it expired' })
+  @ApiProblems({ status: 401, description: 'No session, or it expired', example: { instance: '/console/session', detail: 'The console session is missing or has expired', message: 'The console session is missing or has expired', reason: 'invalid_session' } })
   current(@Req() req: FastifyRequest): Promise<ConsoleSessionResponse> {
     return this.console.current(req.headers.cookie);
   }
@@ -80,7 +74,11 @@ export class ConsoleController {
   @RateLimit(false)
   @ApiOperation({ operationId: 'closeConsoleSession', summary: 'Sign out of the console', description: 'Clears the session cookies.' })
   @ApiNoContentResponse({ description: 'Cookies cleared' })
-  @ApiBadRequestResponse({ type: ErrorResponse })
+  @ApiProblems({
+    status: 400,
+    description: 'A body that is not valid JSON',
+    example: { type: 'urn:send-engine:problem:malformed_json', instance: '/console/session', error: 'malformed_json', detail: 'The body is not valid JSON', message: 'The body is not valid JSON', errors: undefined },
+  })
   close(@Res({ passthrough: true }) reply: FastifyReply): void {
     return this.console.close(setCookies(reply));
   }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsISO8601, IsOptional, IsUUID } from 'class-validator';
+import { IsBoolean, IsOptional, IsUUID } from 'class-validator';
+import { IsTimestamp } from '../../common/validation/decorators';
 import { RECOVERY_STATUSES, RecoveryStatus } from './dead-letter-recovery.entity';
 
 export class RecoverDeadLettersDto {
@@ -8,11 +9,11 @@ export class RecoverDeadLettersDto {
   subscription_id?: string;
 
   @ApiProperty({ format: 'date-time', description: 'Dead-lettered at or after; at most 14 days back', example: '2026-11-28T00:00:00Z' })
-  @IsISO8601()
+  @IsTimestamp({ zone: false })
   since!: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'Dead-lettered at or before; defaults to now', example: '2026-11-29T09:00:00Z' })
-  @IsOptional() @IsISO8601()
+  @IsOptional() @IsTimestamp({ zone: false })
   until?: string;
 
   @ApiPropertyOptional({ default: false, description: 'Only count what would be replayed' })

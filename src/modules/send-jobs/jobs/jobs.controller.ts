@@ -1,17 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-  ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Authenticated, TenantId } from '../../../common/auth/auth.decorators';
+import { ApiProblems } from '../../../common/errors/api-problems.decorator';
 import { ValidationStatus } from '../../../common/errors/validation-status.decorator';
 import { Idempotent } from '../../../common/idempotency/idempotent.decorator';
 import { Page } from '../../../common/pagination/cursor';
@@ -19,17 +9,8 @@ import { RateLimit } from '../../../common/rate-limit/rate-limit.guard';
 import { CreateJobDto, JobCreatedResponse, JobPage, JobResponse, ListJobsQueryDto } from './jobs.dto';
 import { JobsService } from './jobs.service';
 
-/** A problem+json response whose example is a body the filter writes. */
-const problem = (status: number, error: string, message: string, extra: Record<string, unknown> = {}) => ({
-  content: {
-    'application/problem+json': {
-      schema: { $ref: '#/components/schemas/ErrorResponse' },
-      example: { type: `urn:send-engine:problem:${error}`, status, error, message, instance: '/jobs', request_id: '01HZX3J1Q2W3E4R5T6Y7U8I9O0', ...extra },
-    },
-  },
-});
-
-const UNAUTHORIZED = problem(401, 'unauthorized', 'The credential is not authorized for this tenant', { reason: 'tenant_mismatch' });
+/** The example fields a problem on these routes carries (the filter writes the request's path as `instance`). */
+const JOBS_PROBLEM = { instance: '/jobs', request_id: '01HZX3J1Q2W3E4R5T6Y7U8I9O0' };
 const RATE_HEADERS = {
   'X-RateLimit-Limit': { description: "The tenant's job quota per minute", schema: { type: 'integer' } },
   'X-RateLimit-Remaining': { description: 'Submissions left in this minute', schema: { type: 'integer' } },
@@ -45,6 +26,35 @@ export class JobsController {
 
   @Post()
   @HttpCode(201)
+  @ApiProblems(
+    {
+      status: 400,
+      description: 'Missing `Idempotency-Key` (`idempotency_key_required`), or an invalid body (`validation_failed`, per-field `errors`)',
+      example: { ...JOBS_PROBLEM, errors: { 'payload.to': ['to must be an email'], type: ['type must be one of: email'] } },
+    },
+    {
+      status: 401,
+      description: "No or bad credential, or `tenantId` is not the caller's tenant",
+      example: { ...JOBS_PROBLEM, detail: 'The credential is not authorized for this tenant', message: 'The credential is not authorized for this tenant', reason: 'tenant_mismatch' },
+    },
+    {
+      status: 409,
+      description: 'The `Idempotency-Key` was used with another body (`idempotency_key_reused`), or its first request is still running',
+      example: {
+        ...JOBS_PROBLEM,
+        type: 'urn:send-engine:problem:idempotency_key_reused',
+        error: 'idempotency_key_reused',
+        detail: 'This Idempotency-Key was used with a different request body',
+        message: 'This Idempotency-Key was used with a different request body',
+      },
+    },
+    {
+      status: 429,
+      description: "Over the tenant's job quota; `Retry-After` says when to try again",
+      headers: { 'Retry-After': { schema: { type: 'integer' } }, ...RATE_HEADERS },
+      example: JOBS_PROBLEM,
+    },
+  )
   @Authenticated({ role: 'editor', apiKey: true })
   @RateLimit('jobs', 'jobs_per_minute')
   @Idempotent({ required: true })
@@ -59,36 +69,37 @@ export class JobsController {
       'Webhooks headers; a failed callback is retried 3 times (30 s, 60 s, 120 s), then dead-lettered in `/v1/dead-letters`. ' +
       'Every submission counts against the tenant\'s job quota (`jobs_per_minute`).',
   })
+  @ApiBody({
+    type: CreateJobDto,
+    examples: {
+      welcome: {
+        summary: 'A welcome email with a completion callback',
+        value: { tenantId: 'acme', type: 'email', payload: { to: 'ann@example.com', subject: 'Welcome to Acme', body: 'Hi Ann, thanks for signing up.' }, webhookUrl: 'https://client.app/webhooks/job' },
+      },
+    },
+  })
   @ApiCreatedResponse({ type: JobCreatedResponse, headers: RATE_HEADERS, description: 'Queued' })
-  @ApiBadRequestResponse({
-    description: 'Missing `Idempotency-Key` (`idempotency_key_required`), or an invalid body (`validation_failed`, per-field `errors`)',
-    ...problem(400, 'validation_failed', 'The request is invalid', { errors: { 'payload.to': ['to must be an email'], type: ['type must be one of: email'] } }),
-  })
-  @ApiUnauthorizedResponse({ description: 'No or bad credential, or `tenantId` is not the caller\'s tenant', ...UNAUTHORIZED })
-  @ApiConflictResponse({
-    description: 'The `Idempotency-Key` was used with another body (`idempotency_key_reused`), or its first request is still running',
-    ...problem(409, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request body'),
-  })
-  @ApiTooManyRequestsResponse({
-    description: "Over the tenant's job quota; `Retry-After` says when to try again",
-    headers: { 'Retry-After': { schema: { type: 'integer' } }, ...RATE_HEADERS },
-    ...problem(429, 'rate_limited', 'Rate limit exceeded for this tenant'),
-  })
   create(@TenantId() tenantId: string, @Body() dto: CreateJobDto): Promise<JobCreatedResponse> {
     return this.jobs.submit(tenantId, dto);
   }
 
   @Get()
+  @ApiProblems(
+    { status: 400, description: 'Bad query', example: { ...JOBS_PROBLEM, errors: { status: ['status must be one of the following values: queued, running, retry, succeeded, fatal'] } } },
+    { status: 401, description: 'No or bad credential', example: JOBS_PROBLEM },
+  )
   @Authenticated({ role: 'viewer', apiKey: true })
   @ApiOperation({ operationId: 'listJobs', summary: 'List jobs', description: "The tenant's jobs, newest first, optionally by status (cursor pages)." })
   @ApiOkResponse({ type: JobPage })
-  @ApiBadRequestResponse({ description: 'Bad query', ...problem(400, 'validation_failed', 'The request is invalid', { errors: { status: ['status must be one of the following values: queued, running, retry, succeeded, fatal'] } }) })
-  @ApiUnauthorizedResponse({ description: 'No or bad credential', ...problem(401, 'unauthorized', 'Authentication required', { reason: 'missing_token' }) })
   list(@TenantId() tenantId: string, @Query() query: ListJobsQueryDto): Promise<Page<JobResponse>> {
     return this.jobs.list(tenantId, query);
   }
 
   @Get(':jobId')
+  @ApiProblems(
+    { status: 401, description: 'No or bad credential', example: JOBS_PROBLEM },
+    { status: 404, description: "No such job in the caller's tenant", example: { ...JOBS_PROBLEM, instance: '/jobs/job_01920c4e5a7b7c3d8e9f0a1b2c3d4e5f', detail: 'Job not found', message: 'Job not found' } },
+  )
   @Authenticated({ role: 'viewer', apiKey: true })
   @ApiOperation({
     operationId: 'getJob',
@@ -99,8 +110,6 @@ export class JobsController {
   })
   @ApiParam({ name: 'jobId', example: 'job_01920c4e5a7b7c3d8e9f0a1b2c3d4e5f' })
   @ApiOkResponse({ type: JobResponse })
-  @ApiUnauthorizedResponse({ description: 'No or bad credential', ...problem(401, 'unauthorized', 'Authentication required', { reason: 'missing_token' }) })
-  @ApiNotFoundResponse({ description: "No such job in the caller's tenant", ...problem(404, 'not_found', 'Job not found') })
   get(@TenantId() tenantId: string, @Param('jobId') jobId: string): Promise<JobResponse> {
     return this.jobs.get(tenantId, jobId);
   }

@@ -103,7 +103,8 @@ export const FlexEngageDocs = {
     operation(
       'flexEngageRetryWebhookEvent', 'Asynchronously Retry a Webhook Event',
       'Queues one more attempt of this event to this webhook, whatever its state; it counts as a new attempt.', 'editor', WEBHOOK, EVENT,
-      ok(202, 'The retry was queued (no body)'),
+      // An explicit empty content map: the 202 has no body (not an empty `{}` schema).
+      ApiResponse({ status: 202, description: 'The retry was queued (no body)', content: {} }),
       notFound('The brand, webhook, or event was not found', 'No event with that ID was found'),
     ),
 };

@@ -158,21 +158,3 @@ export const GET_SUBSCRIPTIONS_EXAMPLE = [
   { filters: ['*.failed'], target_url: 'https://www.example.com/failed', headers: null, advanced_filters: [] },
 ];
 
-@ApiSchema({
-  name: 'MarigoldError',
-  description: 'The problem body with the Marigold "current" error shape on top: `type`, `title`, `status`, `traceId` (the request id) and `errors` keyed by the failing field.',
-})
-export class MarigoldErrorResponse {
-  @ApiProperty({ example: 'urn:send-engine:problem:validation_failed' }) type!: string;
-  @ApiProperty({ example: 'Bad Request' }) title!: string;
-  @ApiProperty({ example: 400 }) status!: number;
-  @ApiProperty({ description: 'The request id (also X-Request-Id).', example: '0193f2a4-6c1e-7b20-8d4f-2a9e5c7b1d30' }) traceId!: string;
-  @ApiProperty({ example: 'validation_failed' }) error!: string;
-  @ApiProperty({ example: 'One or more validation errors occurred.' }) detail!: string;
-  @ApiPropertyOptional({
-    type: 'object',
-    additionalProperties: { type: 'array', items: { type: 'string' } },
-    example: { '[2].source': ['The source field is required (a non-empty string).'] },
-  })
-  errors?: Record<string, string[]>;
-}
