@@ -1,6 +1,7 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable } from '@nestjs/common';
 import { Queue } from 'bull';
+import { addJobs } from '../../common/queue/add-jobs';
 import { JOB_OPTIONS, QUEUES } from '../../common/queue/queues';
 
 const { name, jobs } = QUEUES.deadLetterRecoveries;
@@ -15,6 +16,6 @@ export class RecoverProducer {
   constructor(@InjectQueue(name) private readonly queue: Queue<RecoverJob>) {}
 
   async enqueue(recoveryId: string): Promise<void> {
-    await this.queue.add(jobs.run, { recoveryId }, { ...JOB_OPTIONS[jobs.run], jobId: recoveryId });
+    await addJobs(this.queue, [{ name: jobs.run, data: { recoveryId }, opts: { ...JOB_OPTIONS[jobs.run], jobId: recoveryId } }]);
   }
 }

@@ -1,6 +1,7 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable } from '@nestjs/common';
 import { Queue } from 'bull';
+import { addJobs } from '../../../common/queue/add-jobs';
 import { JOB_OPTIONS, jobRunId, QUEUES } from '../../../common/queue/queues';
 
 const { name, jobs } = QUEUES.jobs;
@@ -29,12 +30,11 @@ export class JobsProducer {
   constructor(@InjectQueue(name) private readonly queue: Queue<JobRunPayload>) {}
 
   async enqueue(run: DueRun): Promise<void> {
-    const job = runJob(run);
-    await this.queue.add(job.name, job.data, job.opts);
+    await addJobs(this.queue, [runJob(run)]);
   }
 
-  /** Many runs in one Redis round trip (the reconciler's pages). */
+  /** Many runs in two Redis round trips (the reconciler's pages); finished or broken leftovers are cleared first. */
   async enqueueMany(runs: DueRun[]): Promise<void> {
-    if (runs.length) await this.queue.addBulk(runs.map(runJob));
+    await addJobs(this.queue, runs.map(runJob));
   }
 }
