@@ -7,11 +7,14 @@ import { TEST_ENCRYPTION_KEY, TEST_JWT_SECRET, TestApp } from '../support/app';
 import { createTenant } from '../support/auth';
 import { apiKeyFor } from '../support/relay-contract';
 import { SesPeer } from '../peers/ses-peer';
-import { createJob, seedList, waitFor, waitForStatus } from '../support/send-jobs';
+import { createJob, getJob, seedList, waitFor, waitForStatus } from '../support/send-jobs';
 import { RUN_SLOTS } from '../../src/modules/send-jobs/send-jobs.producer';
 import { MAX_LANES } from '../../src/modules/send-jobs/sending/send-job-runner';
 import { startWorkerProcess, stopWorkerProcess } from '../support/worker-process';
 import { PrivatePostgres, PrivateRedis, sparePort } from './private-servers';
+import { flatSignature } from '../support/sns';
+
+const SES_EVENTS_SECRET = 'chaos-flat-ses-secret-0123456789';
 
 jest.setTimeout(600_000);
 
@@ -43,6 +46,8 @@ describe('chaos: kills, wipes and restarts lose nothing', () => {
   const workers: ChildProcess[] = [];
   const table: Row[] = [];
   let env: Record<string, string>;
+  /** The killed campaign, for the step that resolves its `unknown` messages. */
+  let killedCampaign = '';
 
   const startWorker = async () => {
     const w = await startWorkerProcess(env);
@@ -104,6 +109,7 @@ describe('chaos: kills, wipes and restarts lose nothing', () => {
       MAIL_TRANSPORT: 'ses',
       SES_ENDPOINT: sesEndpoint,
       SEND_RATE_PER_SECOND: '0',
+      SES_EVENTS_HMAC_SECRET: SES_EVENTS_SECRET,
     };
     const port = await sparePort();
     apiUrl = `http://127.0.0.1:${port}`;
@@ -166,6 +172,7 @@ describe('chaos: kills, wipes and restarts lose nothing', () => {
     ses.delayMs = 20; // keeps provider calls in flight at the moment of the kill
     const { listId, members } = await seedList(db, tenant.id, 2000);
     const id = await createJob(t, tenant.editor, { list_id: listId, subject: 'Chaos', body_text: 'x' });
+    killedCampaign = id;
     const emails = () => ses.emails.filter((e) => e.tags.send_job_id === id);
     await waitFor(async () => emails().length, (n) => n >= 600, 180_000);
     await stopWorkerProcess(workers[workers.length - 1], 'SIGKILL');
@@ -188,6 +195,25 @@ describe('chaos: kills, wipes and restarts lose nothing', () => {
     expect((done.sent as number) + (done.unknown as number)).toBe(2000);
     const lost = members.filter((m) => !counts.has(m.email) && !unknownEmails.has(m.email)).length;
     table.push({ scenario: `campaign, worker kill -9 (${unknownEmails.size} unknown, listed)`, events: 2000, kills: 1, duplicates: twice, lost, recoverySeconds: recovery.toFixed(1) });
+  });
+
+  it('campaign kill -9, then the SES events arrive → every unknown message resolved sent', async () => {
+    expect(killedCampaign).not.toBe('');
+    const unknownOf = async () =>
+      (await db.query<{ id: string; email: string }>(`SELECT id, email FROM send_job_messages WHERE send_job_id = $1 AND status = 'unknown'`, [killedCampaign])).rows;
+    const unknown = await unknownOf();
+    const startedAt = Date.now();
+    // What the provider reports for a message it accepted: a delivery event carrying the engine's message id.
+    for (const m of unknown) {
+      const body = JSON.stringify({ event_type: 'delivery', message_id: m.id, tenant_id: tenant.id, email: m.email, occurred_at: new Date().toISOString() });
+      const res = await request(apiUrl).post('/webhooks/ses').set('Content-Type', 'application/json').set('X-Amz-Sns-Signature', flatSignature(body, SES_EVENTS_SECRET)).send(body);
+      expect(res.status).toBe(200);
+    }
+    const left = (await unknownOf()).length;
+    expect(left).toBe(0);
+    const job = await getJob(t, tenant.editor, killedCampaign);
+    expect(job).toMatchObject({ sent: 2000, unknown: 0 });
+    table.push({ scenario: `campaign kill -9, SES events for its ${unknown.length} unknown`, events: unknown.length, kills: 0, duplicates: 0, lost: left, recoverySeconds: ((Date.now() - startedAt) / 1000).toFixed(1) + ' (all sent)' });
   });
 
   it('Redis wiped (FLUSHALL) with the worker stopped, then Redis restarted mid-run → nothing lost, the reconciler re-enqueues', async () => {
@@ -231,5 +257,32 @@ describe('chaos: kills, wipes and restarts lose nothing', () => {
     const { distinct, duplicates } = received('/pg');
     expect(distinct).toBe(1000);
     table.push({ scenario: 'deliveries, Postgres restart', events: 1000, kills: 0, duplicates, lost: 1000 - distinct, recoverySeconds: `${readySeconds.toFixed(1)} (ready)` });
+  });
+  it('two workers racing on one campaign and one delivery set → nobody emailed twice, every delivery delivered once', async () => {
+    await subscribe('race');
+    // All the work is queued while the running worker is paused, then it resumes as a second worker starts,
+    // so both processes take the same queued runs and deliveries from the first moment.
+    const first = workers[workers.length - 1];
+    first.kill('SIGSTOP');
+    const { listId, members } = await seedList(db, tenant.id, 1000);
+    const [id, events] = await Promise.all([createJob(t, tenant.editor, { list_id: listId, subject: 'Race', body_text: 'x' }), ingest('chaos.race', 1000)]);
+    const startedAt = Date.now();
+    first.kill('SIGCONT');
+    await startWorker();
+    const done = await waitForStatus(t, tenant.editor, id, ['completed', 'failed'], 300_000);
+    expect(done.status).toBe('completed');
+    await waitFor(() => notSucceeded(events), (n) => n === 0, 240_000);
+    const seconds = (Date.now() - startedAt) / 1000;
+    const counts = new Map<string, number>();
+    for (const e of ses.emails.filter((x) => x.tags.send_job_id === id)) counts.set(e.to[0], (counts.get(e.to[0]) ?? 0) + 1);
+    const twice = [...counts.values()].filter((n) => n > 1).length;
+    expect(twice).toBe(0);
+    expect(members.every((m) => counts.get(m.email) === 1)).toBe(true);
+    expect(done).toMatchObject({ sent: 1000, unknown: 0 });
+    const { distinct, duplicates } = received('/race');
+    expect(distinct).toBe(1000);
+    // No kill here: nothing was in flight twice, so no delivery is sent twice.
+    expect(duplicates).toBe(0);
+    table.push({ scenario: 'two workers racing: campaign 1,000 members + 1,000 deliveries', events: 2000, kills: 0, duplicates: twice + duplicates, lost: 1000 - counts.size + 1000 - distinct, recoverySeconds: `${seconds.toFixed(1)} (all done)` });
   });
 });
