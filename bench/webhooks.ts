@@ -80,8 +80,10 @@ export async function startEngine(dbUrl: string, port: number, prefix: string): 
 }
 
 async function startProcess(role: 'api' | 'worker', dbUrl: string, port: number, prefix: string): Promise<ChildProcess> {
+  // BENCH_CPU_PROF=<dir>: each engine process writes a V8 CPU profile there when it stops (see bench/_profile.ts).
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`, `--cpu-prof-name=${role}-${Date.now()}.cpuprofile`] : [];
   const child = fork(join(__dirname, '../src/main.ts'), [], {
-    execArgv: ['-r', 'ts-node/register/transpile-only'],
+    execArgv: ['-r', 'ts-node/register/transpile-only', ...profile],
     stdio: 'inherit',
     env: {
       ...process.env,

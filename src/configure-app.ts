@@ -112,5 +112,4 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   mountSwagger(app);
   await mountBullBoard(app);
   if (app.get(AppConfig).runsApi) await mountConsole(app);
-  app.enableShutdownHooks();
 }

@@ -25,6 +25,11 @@ async function bootstrap(): Promise<void> {
     await app.init(); // worker: processors and schedulers only
   }
   app.get(AppLogger).log(bootSummary(env, { databaseCreated, migrationsApplied }), 'Boot');
+  // Close gracefully (drain HTTP, let workers finish their jobs), then exit normally rather than re-raising the
+  // signal as Nest's shutdown hooks do: a normal exit is what lets `node --cpu-prof` write its profile.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => void app.close().then(() => process.exit(0), () => process.exit(1)));
+  }
 }
 
 bootstrap().catch((err: unknown) => {
