@@ -6,6 +6,9 @@ import { Webhook } from 'standardwebhooks';
 import request from 'supertest';
 import { QUEUES } from '../src/common/queue/queues';
 import { DataSource } from 'typeorm';
+import { RedisService } from '../src/common/redis/redis.module';
+import { AppConfig } from '../src/config/app-config';
+import { InFlightLimiter } from '../src/modules/deliveries/in-flight';
 import { DeliveryReconciler } from '../src/modules/deliveries/reconciler';
 import { EngineEvents } from '../src/modules/webhooks/engine-events';
 import { eventually, WebhookReceiver } from './peers/webhook-receiver';
@@ -300,6 +303,20 @@ describe('webhook delivery: signing, outcomes, retries, reconciler, live stream'
     expect(receiver.on('/capped')).toHaveLength(6);
     expect(receiver.maxConcurrent('/capped')).toBeLessThanOrEqual(2);
     expect(receiver.maxConcurrent('/capped')).toBeGreaterThanOrEqual(1);
+  });
+
+  it('in-flight leases: a cap shared by processes, leases taken together in one call each counted', async () => {
+    // Two limiters on the same Redis stand for two worker processes (the cap is 2 in this file).
+    const config = t.app.get(AppConfig);
+    const [a, b] = [new InFlightLimiter(t.app.get(RedisService), config), new InFlightLimiter(t.app.get(RedisService), config)];
+    const lane = `lease-test-${Date.now()}`;
+    // Taken in one event-loop turn, so one EVALSHA carries the lane twice (and a third key for another lane).
+    await expect(Promise.all([a.acquire(lane, 'a1'), a.acquire(lane, 'a2'), a.acquire(`${lane}-other`, 'a3')])).resolves.toEqual([true, true, true]);
+    expect(await b.acquire(lane, 'b1', 0)).toBe(false);
+    a.release(lane, 'a1');
+    expect(await b.acquire(lane, 'b1', 1000)).toBe(true);
+    expect(await a.acquire(lane, 'a4', 0)).toBe(false);
+    for (const [l, lane2, holder] of [[a, lane, 'a2'], [b, lane, 'b1'], [a, `${lane}-other`, 'a3']] as const) l.release(lane2, holder);
   });
 
   it('EngineEvents: written in the caller\'s transaction, enqueued after commit, nothing on rollback', async () => {

@@ -6,26 +6,34 @@ import { RedisService } from '../../common/redis/redis.module';
 import { LocalLanes } from './local-lanes';
 
 // A sorted set of leases per subscription, scored by expiry: expired leases (a crashed worker) drop out by
-// themselves, so the count can never leak. Atomic across processes. One call takes a slot for each key in turn
-// (a key may repeat); ARGV: now, expiry, cap, lease ms, then one holder per key. Answers 1 (taken) or 0 per key.
-const ACQUIRE = `
+// themselves, so the count can never leak. Atomic across processes. One call runs the takes and frees of a batch
+// in the order they were asked for (a key may repeat), so a free lets a take later in the batch in. ARGV: now,
+// expiry, cap, lease ms, then per key its op ('take' | 'free') and holder. Answers 1 (taken/freed) or 0 per key.
+const LEASES = `
 local now, expiry, cap, ttl = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
-local taken = {}
+local done = {}
 for i, key in ipairs(KEYS) do
-  redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
-  if redis.call('ZCARD', key) < cap then
-    redis.call('ZADD', key, expiry, ARGV[4 + i])
-    redis.call('PEXPIRE', key, ttl)
-    taken[i] = 1
+  local op, holder = ARGV[3 + 2 * i], ARGV[4 + 2 * i]
+  if op == 'free' then
+    redis.call('ZREM', key, holder)
+    done[i] = 1
   else
-    taken[i] = 0
+    redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
+    if redis.call('ZCARD', key) < cap then
+      redis.call('ZADD', key, expiry, holder)
+      redis.call('PEXPIRE', key, ttl)
+      done[i] = 1
+    else
+      done[i] = 0
+    end
   end
 end
-return taken`;
+return done`;
 
-type LeaseClient = Redis & { inFlightAcquire(numKeys: number, ...keysThenArgs: (string | number)[]): Promise<number[]> };
+type LeaseClient = Redis & { inFlightLeases(numKeys: number, ...keysThenArgs: (string | number)[]): Promise<number[]> };
 
-interface LeaseRequest {
+interface LeaseOp {
+  op: 'take' | 'free';
   key: string;
   holder: string;
 }
@@ -33,7 +41,7 @@ interface LeaseRequest {
 /**
  * The per-subscription cap on deliveries in flight (WEBHOOK_MAX_IN_FLIGHT_PER_SUBSCRIPTION), in two layers: an
  * in-process FIFO semaphore that jobs of this process wait on without Redis traffic, then the cross-process
- * lease in Redis. The leases taken during one event-loop turn go to Redis as one EVALSHA; a release is a ZREM.
+ * lease in Redis. The leases taken and freed during one event-loop turn go to Redis as one EVALSHA.
  * Only contention with other processes still polls.
  */
 @Injectable()
@@ -41,7 +49,8 @@ export class InFlightLimiter {
   private readonly leaseMs: number;
   private readonly local: LocalLanes;
   private readonly client: LeaseClient;
-  private readonly leases = new Batcher((requests: LeaseRequest[]) => this.acquireMany(requests), { maxBatch: 200, maxConcurrent: 4 });
+  // Takes and frees share one queue: a batch keeps their order, and batches go out in order on one connection.
+  private readonly leases = new Batcher((ops: LeaseOp[]) => this.runLeaseOps(ops), { maxBatch: 200, maxConcurrent: 4 });
 
   constructor(
     private readonly redis: RedisService,
@@ -50,7 +59,7 @@ export class InFlightLimiter {
     this.leaseMs = config.WEBHOOK_TIMEOUT_MS + config.WEBHOOK_CONNECT_TIMEOUT_MS + 5000;
     this.local = new LocalLanes(config.WEBHOOK_MAX_IN_FLIGHT_PER_SUBSCRIPTION);
     // defineCommand sends EVALSHA (the script body only once per connection), not the full text per call.
-    redis.client.defineCommand('inFlightAcquire', { lua: ACQUIRE });
+    redis.client.defineCommand('inFlightLeases', { lua: LEASES });
     this.client = redis.client as LeaseClient;
   }
 
@@ -63,7 +72,7 @@ export class InFlightLimiter {
     if (!(await this.local.acquire(subscriptionId, waitMs))) return false;
     try {
       for (;;) {
-        if (await this.leases.run({ key: this.key(subscriptionId), holder })) return true;
+        if (await this.leases.run({ op: 'take', key: this.key(subscriptionId), holder })) return true;
         // Other processes hold the rest of the cap: the only case that still polls.
         if (Date.now() >= deadline) break;
         await new Promise((r) => setTimeout(r, 10));
@@ -76,19 +85,19 @@ export class InFlightLimiter {
     return false;
   }
 
-  private async acquireMany(requests: LeaseRequest[]): Promise<boolean[]> {
+  private async runLeaseOps(ops: LeaseOp[]): Promise<boolean[]> {
     const now = Date.now();
-    const taken = await this.client.inFlightAcquire(
-      requests.length, ...requests.map((r) => r.key),
-      now, now + this.leaseMs, this.config.WEBHOOK_MAX_IN_FLIGHT_PER_SUBSCRIPTION, this.leaseMs, ...requests.map((r) => r.holder),
+    const done = await this.client.inFlightLeases(
+      ops.length, ...ops.map((o) => o.key),
+      now, now + this.leaseMs, this.config.WEBHOOK_MAX_IN_FLIGHT_PER_SUBSCRIPTION, this.leaseMs, ...ops.flatMap((o) => [o.op, o.holder]),
     );
-    return taken.map((t) => t === 1);
+    return done.map((d) => d === 1);
   }
 
   /** Frees the slot. Best effort and not awaited: a lease left behind expires by itself. */
   release(subscriptionId: string, holder: string): void {
-    // Sent before the local waiter is woken: commands on one connection run in order, so its lease follows this ZREM.
-    this.client.zrem(this.key(subscriptionId), holder).catch(() => undefined);
+    // Queued before the local waiter is woken, so the waiter's take comes after this free (same batch or a later one).
+    this.leases.run({ op: 'free', key: this.key(subscriptionId), holder }).catch(() => undefined);
     this.local.release(subscriptionId);
   }
 
