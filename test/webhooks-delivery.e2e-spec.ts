@@ -4,6 +4,7 @@ import { createHmac } from 'node:crypto';
 import { get as httpGet, IncomingMessage } from 'node:http';
 import { Webhook } from 'standardwebhooks';
 import request from 'supertest';
+import { clearStaleJobs } from '../src/common/queue/add-jobs';
 import { QUEUES } from '../src/common/queue/queues';
 import { DataSource } from 'typeorm';
 import { RedisService } from '../src/common/redis/redis.module';
@@ -267,6 +268,28 @@ describe('webhook delivery: signing, outcomes, retries, reconciler, live stream'
       return r.status === 'success' && r.attempts_made === 2 ? r : null;
     }, 20_000, 'the retried delivery to succeed');
     expect(row).toEqual({ status: 'success', attempts_made: 2 });
+  });
+
+  it('add-jobs: a waiting job is reported live and its hash left as it was (also by a reconciler pass), a finished one cleared', async () => {
+    await subscribe('backlog');
+    const queue = t.app.get<Queue>(getQueueToken(QUEUES.deliveries.name));
+    const jobKey = (id: string) => `${t.env.REDIS_KEY_PREFIX}:bull:${QUEUES.deliveries.name}:${id}`;
+    await queue.pause(true);
+    const event = await send('backlog', { n: 1 });
+    const deliveryId = (await t.db.query<{ id: string }>('SELECT id FROM webhook_deliveries WHERE event_id = $1', [event])).rows[0].id;
+    const waiting = `${deliveryId}:1`;
+    const before = await t.redis.hgetall(jobKey(waiting));
+    expect(before.data).toBeDefined();
+    const finished = `finished-${Date.now()}`;
+    await t.redis.hset(jobKey(finished), { name: QUEUES.deliveries.jobs.attempt, data: '{}', opts: '{}', finishedOn: Date.now() });
+
+    expect(await clearStaleJobs(queue, [waiting, finished, `missing-${Date.now()}`])).toEqual(new Set([waiting]));
+    expect(await t.redis.exists(jobKey(finished))).toBe(0);
+    await t.app.get(DeliveryReconciler).run();
+    expect(await t.redis.hgetall(jobKey(waiting))).toEqual(before);
+    await queue.resume(true);
+    await settled(event, 'success');
+    expect(receiver.on('/backlog')).toHaveLength(1);
   });
 
   it('keeps finished attempt jobs for Bull Board, and a kept job never swallows the reconciler re-adding its id', async () => {
