@@ -6,6 +6,7 @@
  */
 import { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { Pool } from 'undici';
 import { signToken } from '../src/common/auth/token-issuer';
 import { JOB_CONCURRENCY } from '../src/modules/send-jobs/jobs/jobs.processor';
@@ -17,6 +18,29 @@ import { ask, cpuPerEvent, cpuSnapshot, forkPeer, freePort, json, JWT_SECRET, lo
 const JOBS = Number(process.env.BENCH_JOBS ?? 10_000);
 /** Submissions in flight at once. */
 const IN_FLIGHT = Number(process.env.BENCH_JOBS_IN_FLIGHT ?? 16);
+
+/**
+ * Pids of the Postgres backends serving `dbName` (the process title names the database): on a shared machine the
+ * CPU of every `postgres` process says little, this run's backends say what its statements cost.
+ */
+function backendsOf(dbName: string): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(` ${dbName} `);
+      } catch {
+        return false; // ended while we looked
+      }
+    })
+    .map(Number);
+}
+
+/** CPU ms per job of this run's Postgres backends between two snapshots (backends that ended are missed). */
+function backendCpu(before: ReturnType<typeof cpuSnapshot>, after: ReturnType<typeof cpuSnapshot>, pids: number[], jobs: number): string {
+  const seconds = pids.reduce((sum, pid) => sum + (after.byPid.get(pid) ?? 0) - (before.byPid.get(pid) ?? 0), 0);
+  return ((seconds * 1000) / jobs).toFixed(2);
+}
 
 /** The engine processes inherit this process's environment: set `vars` while they start, then put it back. */
 async function withEnv<T>(vars: Record<string, string>, f: () => Promise<T>): Promise<T> {
@@ -84,7 +108,9 @@ export async function run(): Promise<void> {
     const stats = await waitForReceived(receiver, JOBS, 600_000, 'callbacks');
     const rate = stats.count / ((stats.last - started) / 1000);
     const parts = { api: api.pid ?? 0, worker: worker.pid ?? 0, receiver: receiver.child.pid ?? 0, 'load generator + SES peer': process.pid };
-    const cpu = cpuPerEvent(cpuBefore, cpuSnapshot(), parts, stats.count);
+    const cpuAfter = cpuSnapshot();
+    const cpu = cpuPerEvent(cpuBefore, cpuAfter, parts, stats.count);
+    const pgBackends = backendCpu(cpuBefore, cpuAfter, backendsOf(dbName), stats.count);
     const ceiling = Math.max(ceilingBefore, await sesCeiling(endpoint, 10, JOB_CONCURRENCY));
 
     console.log(`${JOBS} jobs over HTTP, ${IN_FLIGHT} submits in flight, api + worker process, SES peer, rate limits off`);
@@ -92,6 +118,7 @@ export async function run(): Promise<void> {
     console.log(`  ceiling ${ceiling.toFixed(0)} emails/s (bare SESv2Client SendEmail loop, concurrency ${JOB_CONCURRENCY}, same SES peer)`);
     console.log(`  ratio   ${(rate / ceiling).toFixed(2)} (target ≥ 0.35)`);
     console.log(`  CPU ms per job (2 cores = 2,000 ms/s in all): ${cpu}`);
+    console.log(`  CPU ms per job of this run's Postgres backends: ${pgBackends} (all postgres and redis-server processes above include other work on the machine)`);
   } finally {
     await tearDown(children, dbName, prefix);
     await ses.stop();
