@@ -9,10 +9,11 @@
  * With BENCH_CPU_PROF=<dir> the four processes write `.cpuprofile`s covering phase (a)'s load window only.
  */
 import { ChildProcess } from 'node:child_process';
+import { Client } from 'pg';
 import { Pool } from 'undici';
 import { signToken } from '../src/common/auth/token-issuer';
 import { startBare } from './_bare-pipeline';
-import { ask, benchRun, CpuWindow, formatCpu, json, JWT_SECRET, loop, Peer, PROFILE_DIR, startProfiles, stopProfiles, waitForReceived } from './_harness';
+import { ask, benchRun, CpuWindow, formatCpu, json, JWT_SECRET, loop, Peer, PG, PROFILE_DIR, startProfiles, stopProfiles, waitForReceived } from './_harness';
 import { fixedRate, FixedRateResult, highestPassed, stepPassed } from './_load';
 
 export const EVENTS = Number(process.env.BENCH_WEBHOOK_EVENTS ?? 20_000);
@@ -21,7 +22,7 @@ export const CONCURRENCY = Number(process.env.BENCH_WEBHOOK_CONCURRENCY ?? 10);
 /** Ingest requests in flight during (a) (closed loop). */
 const POSTERS = 32;
 /** (b)'s rates per second, climbed until a step misses; each step lasts LADDER_STEP_S seconds. */
-const LADDER = (process.env.BENCH_LADDER ?? '500,1000,1500,2000,3000,4000').split(',').map(Number);
+const LADDER = (process.env.BENCH_LADDER ?? '250,500,1000,1500,2000,3000,4000').split(',').map(Number);
 const LADDER_STEP_S = Number(process.env.BENCH_LADDER_STEP_S ?? 15);
 const P99_LIMIT_MS = 50;
 
@@ -40,6 +41,22 @@ interface Throughput {
   perSecond: number;
   ingestPerSecond: number;
   cpu: Record<string, number>;
+  /** What the rows say after the run: deliveries by status, and attempts recorded. */
+  rows: string;
+}
+
+/** Deliveries by status and attempts in a pipeline's database: every event delivered once, recorded once. */
+async function rowCounts(db: string): Promise<string> {
+  const client = new Client({ connectionString: PG.replace(/\/[^/]*$/, `/${db}`) });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ status: string; n: string }>(
+      `SELECT status, count(*) AS n FROM webhook_deliveries GROUP BY status UNION ALL SELECT 'attempts', count(*) FROM webhook_delivery_attempts`,
+    );
+    return rows.map((r) => `${r.n} ${r.status}`).join(', ');
+  } finally {
+    await client.end();
+  }
 }
 
 /** A bare undici POST loop with CONCURRENCY in flight to the receiver: the reference of earlier runs. */
@@ -90,7 +107,7 @@ async function throughput(p: Pipeline, receiver: Peer): Promise<Throughput> {
   const pids = Object.fromEntries(Object.entries(p.processes).map(([role, child]) => [role, child.pid]));
   const cpu = await window.close({ ...pids, receiver: receiver.child.pid, 'load generator': process.pid }, EVENTS);
   await stopProfiles(Object.fromEntries(Object.entries(p.processes).map(([role, child]) => [`${p.name}-${role}`, child])));
-  return { perSecond: stats.count / ((stats.last - started) / 1000), ingestPerSecond: EVENTS / ingestSeconds, cpu };
+  return { perSecond: stats.count / ((stats.last - started) / 1000), ingestPerSecond: EVENTS / ingestSeconds, cpu, rows: await rowCounts(p.db) };
 }
 
 /** CPU ms per event of the pipeline itself: its processes, its Postgres backends and Redis. */
@@ -101,7 +118,7 @@ function pipelineCpu(p: Pipeline, cpu: Record<string, number>): number {
 function printThroughput(p: Pipeline, t: Throughput): void {
   const own = [...Object.keys(p.processes), 'postgres', 'redis'];
   const pick = (keys: string[], inside: boolean) => Object.fromEntries(Object.entries(t.cpu).filter(([k]) => keys.includes(k) === inside));
-  console.log(`  ${p.name.padEnd(6)} ${t.perSecond.toFixed(0)} deliveries/s (ingest alone ${t.ingestPerSecond.toFixed(0)} events/s)`);
+  console.log(`  ${p.name.padEnd(6)} ${t.perSecond.toFixed(0)} deliveries/s (ingest alone ${t.ingestPerSecond.toFixed(0)} events/s; rows: ${t.rows})`);
   console.log(`         CPU ms per event: ${formatCpu(pick(own, true))} = ${pipelineCpu(p, t.cpu).toFixed(2)} (+ ${formatCpu(pick(own, false))})`);
 }
 
@@ -119,12 +136,14 @@ async function ladder(p: Pipeline): Promise<Step[]> {
   const steps: Step[] = [];
   console.log(`  ${p.name} POST /v1/events:`);
   p.worker.kill('SIGSTOP');
+  const at = (rate: number, durationS: number) => fixedRate({
+    url: p.base, path: '/v1/events', rate, durationS,
+    headers: { authorization: `Bearer ${p.key}` },
+    body: (i) => JSON.stringify({ type: 'bench.latency', payload: { i } }),
+  });
+  await at(LADDER[0], 3); // warm-up, not reported: the client's connections open and the route's code is hot
   for (const rate of LADDER) {
-    const result = await fixedRate({
-      url: p.base, path: '/v1/events', rate, durationS: LADDER_STEP_S,
-      headers: { authorization: `Bearer ${p.key}` },
-      body: (i) => JSON.stringify({ type: 'bench.latency', payload: { i } }),
-    });
+    const result = await at(rate, LADDER_STEP_S);
     const passed = stepPassed(result, P99_LIMIT_MS);
     steps.push({ rate, result, passed });
     const ms = (v: number) => `${v.toFixed(1)} ms`;
