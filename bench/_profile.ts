@@ -1,7 +1,8 @@
 /**
  * `npm run profile -- <file.cpuprofile>… [--top N] [--per <count>] [--cpu-ms <ms per unit>]`: summarises V8 CPU
  * profiles (the load-window profiles of `BENCH_CPU_PROF=<dir> npm run bench -- webhooks`, or any `--cpu-prof`
- * file) by package and by function, as Markdown tables for docs/performance.md. Self time only; idle time and the
+ * file) by package (self time, and with Node's and native time charged to the calling package) and by function,
+ * as Markdown tables for docs/performance.md. Self time only; idle time and the
  * profiler's own start/stop (bench/_profile-hook.ts) are left out of the shares.
  *
  * `--per N` prints each row as µs per unit of work (e.g. per event delivered). A profile's sample times are wall
@@ -63,23 +64,44 @@ export interface Summary {
   /** Busy µs: all self time but idle. */
   busy: number;
   byPackage: Map<string, number>;
+  /**
+   * Self time of Node internals and native code charged to the nearest calling package or file of ours (a socket
+   * write from pg counts as pg's): what each building block costs, all in. GC and `(program)` stay apart.
+   */
+  byCaller: Map<string, number>;
   byFunction: Map<string, number>;
 }
 
+/** A package that stands for itself in the by-caller view: not Node's own code, not a native frame. */
+const ownsTime = (pkg: string) => !pkg.startsWith('node:') && pkg !== '(native)' && pkg !== '(root)';
+
 export function summarise(profile: CpuProfile): Summary {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parentOf = new Map<number, ProfileNode>();
+  for (const n of profile.nodes) for (const child of n.children ?? []) parentOf.set(child, n);
+  const callerOf = (node: ProfileNode): string => {
+    for (let at: ProfileNode | undefined = node; at; at = parentOf.get(at.id)) {
+      const pkg = packageOf(at.callFrame.url, at.callFrame.functionName);
+      if (ownsTime(pkg)) return pkg;
+    }
+    return packageOf(node.callFrame.url, node.callFrame.functionName);
+  };
   const byPackage = new Map<string, number>();
+  const byCaller = new Map<string, number>();
   const byFunction = new Map<string, number>();
   let busy = 0;
   for (const [node, us] of selfTimes(profile)) {
     const { functionName, url, lineNumber } = node.callFrame;
-    if (functionName === '(idle)') continue;
+    if (functionName === '(idle)' || !byId.has(node.id)) continue;
     busy += us;
     const pkg = packageOf(url, functionName);
     byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + us);
+    const caller = callerOf(node);
+    byCaller.set(caller, (byCaller.get(caller) ?? 0) + us);
     const fn = `${functionName || '(anonymous)'} · ${pkg}${url ? `:${lineNumber + 1}` : ''}`;
     byFunction.set(fn, (byFunction.get(fn) ?? 0) + us);
   }
-  return { busy, byPackage, byFunction };
+  return { busy, byPackage, byCaller, byFunction };
 }
 
 /** A Markdown table of the top rows: share of busy time, and µs per unit (raw, or scaled to `cpuMs` per unit). */
@@ -104,10 +126,11 @@ function main(): void {
   const per = option('--per');
   const cpuMs = option('--cpu-ms');
   for (const file of args) {
-    const { busy, byPackage, byFunction } = summarise(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile);
+    const { busy, byPackage, byCaller, byFunction } = summarise(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile);
     const scale = cpuMs !== undefined ? `, rows scaled to ${cpuMs} ms CPU per unit` : '';
     console.log(`### ${basename(file)}: ${(busy / 1e6).toFixed(2)} s busy (wall)${per ? `, ${per} units${scale}` : ''}\n`);
-    console.log(table('package', byPackage, busy, top, per, cpuMs), '\n');
+    console.log(table('package (self)', byPackage, busy, top, per, cpuMs), '\n');
+    console.log(table('package, Node and native time charged to the caller', byCaller, busy, top, per, cpuMs), '\n');
     console.log(table('function (self time)', byFunction, busy, top, per, cpuMs), '\n');
   }
 }
