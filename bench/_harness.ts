@@ -199,13 +199,22 @@ export class BenchRun {
     for (const name of this.databases) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
     await admin.end();
     const redis = new Redis(REDIS);
-    for (const prefix of this.prefixes) {
-      let cursor = '0';
+    const sweep = async (prefix: string, remove: boolean): Promise<number> => {
+      let [cursor, found] = ['0', 0];
       do {
         const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-        if (keys.length) await redis.del(...keys);
+        found += keys.length;
+        if (remove && keys.length) await redis.del(...keys);
         cursor = next;
       } while (cursor !== '0');
+      return found;
+    };
+    for (const prefix of this.prefixes) await sweep(prefix, true);
+    // Nothing may write under a deleted prefix once every process has exited; say so if something did.
+    await new Promise((r) => setTimeout(r, 1000));
+    for (const prefix of this.prefixes) {
+      const left = await sweep(prefix, true);
+      if (left) console.log(`  (tear-down: ${left} keys reappeared under ${prefix}: after the processes exited)`);
     }
     redis.disconnect();
   }
@@ -217,7 +226,10 @@ export async function stop(child: ChildProcess): Promise<void> {
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill('SIGCONT');
   child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  const timer = setTimeout(() => {
+    console.log(`  (pid ${child.pid} did not stop within 20 s of SIGTERM; killed)`);
+    child.kill('SIGKILL');
+  }, 20_000);
   await exited;
   clearTimeout(timer);
 }
