@@ -12,7 +12,7 @@ import { ChildProcess } from 'node:child_process';
 import { Client } from 'pg';
 import { Pool } from 'undici';
 import { signToken } from '../src/common/auth/token-issuer';
-import { startBare } from './_bare-pipeline';
+import { BARE_CONCURRENCY, startBare } from './_bare-pipeline';
 import { ask, benchRun, CpuWindow, formatCpu, json, JWT_SECRET, loop, Peer, PG, PROFILE_DIR, startProfiles, stopProfiles, waitForReceived } from './_harness';
 import { fixedRate, FixedRateResult, highestPassed, stepPassed } from './_load';
 
@@ -32,9 +32,8 @@ interface Pipeline {
   base: string;
   key: string;
   db: string;
-  /** Its processes by role, the worker last. */
-  processes: Record<string, ChildProcess>;
-  worker: ChildProcess;
+  /** Its processes by role: the ingest side (`api` or `ingest`) and `worker`. */
+  processes: Record<string, ChildProcess> & { worker: ChildProcess };
 }
 
 interface Throughput {
@@ -135,7 +134,7 @@ interface Step {
 async function ladder(p: Pipeline): Promise<Step[]> {
   const steps: Step[] = [];
   console.log(`  ${p.name} POST /v1/events:`);
-  p.worker.kill('SIGSTOP');
+  p.processes.worker.kill('SIGSTOP');
   const at = (rate: number, durationS: number) => fixedRate({
     url: p.base, path: '/v1/events', rate, durationS,
     headers: { authorization: `Bearer ${p.key}` },
@@ -165,11 +164,11 @@ export async function run(): Promise<void> {
     const engineKey = await setUpEngine(engine.base, receiver.port);
     const bare = await startBare(run, receiver.port);
     const pipelines: Pipeline[] = [
-      { name: 'engine', base: engine.base, key: engineKey, db: engine.db, processes: { api: engine.api, worker: engine.worker }, worker: engine.worker },
-      { name: 'bare', base: bare.base, key: bare.key, db: bare.db, processes: { ingest: bare.ingest.child, worker: bare.worker.child }, worker: bare.worker.child },
+      { name: 'engine', base: engine.base, key: engineKey, db: engine.db, processes: { api: engine.api, worker: engine.worker } },
+      { name: 'bare', base: bare.base, key: bare.key, db: bare.db, processes: { ingest: bare.ingest.child, worker: bare.worker.child } },
     ];
 
-    console.log(`(a) ${EVENTS} events × 1 subscription, ${POSTERS} ingests in flight, receiver answers 200 at once; engine in-flight cap ${CONCURRENCY}, bare worker concurrency 50`);
+    console.log(`(a) ${EVENTS} events × 1 subscription, ${POSTERS} ingests in flight, receiver answers 200 at once; engine in-flight cap ${CONCURRENCY}, bare worker concurrency ${BARE_CONCURRENCY}`);
     const ceiling = await ceilingLoop(receiver.port);
     const [e, b] = [await throughput(pipelines[0], receiver), await throughput(pipelines[1], receiver)];
     printThroughput(pipelines[0], e);
