@@ -18,7 +18,7 @@ import { MAX_LANES } from '../src/modules/send-jobs/sending/send-job-runner';
 import { SesPeer } from '../test/peers/ses-peer';
 import { sesCeiling } from './_ses-ceiling';
 import { startWorkerProcess, stopWorkerProcess } from '../test/support/worker-process';
-import { cpuSnapshot } from './webhooks';
+import { cpuSnapshot } from './_harness';
 
 // BENCH_SEND_JOBS_MEMBERS shrinks the list on a machine too busy for 100k in a few minutes (the figure is a rate).
 const TOTAL = Number(process.env.BENCH_SEND_JOBS_MEMBERS ?? 100_000);
