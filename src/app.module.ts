@@ -69,6 +69,8 @@ export class AppModule {
       imports: [
         AppConfigModule.register(env),
         LoggerModule.forRoot({
+          // No per-request middleware: configure-app logs finished requests from a Fastify hook (common/logging/request-log.ts).
+          forRoutes: [],
           pinoHttp: {
             level: env.LOG_LEVEL,
             transport: logTransport(env.NODE_ENV),
