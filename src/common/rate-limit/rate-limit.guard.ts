@@ -3,7 +3,6 @@ import { Reflector } from '@nestjs/core';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { Principal } from '../auth/principal';
-import { Batcher } from '../batching/batcher';
 import { AppError } from '../errors/app-error';
 import { RedisService } from '../redis/redis.module';
 import { PerMinuteSetting, TenantLimits } from './tenant-limits';
@@ -29,32 +28,6 @@ export function rateLimitHeaders(limit: number, res: RateLimiterRes, refused: bo
   return headers;
 }
 
-/** One request's answer out of `count` points consumed together, the `index`-th of them (0-based, arrival order). */
-export interface SharedAnswer {
-  res: RateLimiterRes;
-  refused: boolean;
-}
-
-/**
- * Splits one consume of `count` points (whose counter reached `total.consumedPoints`) into the answers `count`
- * separate consumes would have had: the `index`-th request holds point `total - count + index + 1` of the window.
- */
-export function shareOut(limit: number, total: RateLimiterRes, count: number, index: number): SharedAnswer {
-  const consumed = total.consumedPoints - count + index + 1;
-  const first = total.isFirstInDuration && index === 0;
-  return { res: new RateLimiterRes(Math.max(0, limit - consumed), total.msBeforeNext, consumed, first), refused: consumed > limit };
-}
-
-/** Counts of each key, in order of first appearance. */
-function countKeys(keys: string[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
-  return counts;
-}
-
-/** Concurrent consumes coalesced per limiter: a key seen n times in a batch costs one Redis command of n points. */
-const BATCH = { maxBatch: 500, maxConcurrent: 4 };
-
 /**
  * Per-tenant, per-route-family fixed-window limit in Redis, shared by every API process. Runs after the auth
  * guard; requests without a tenant (public, signature-guarded, platform admin) are not counted here. If Redis is
@@ -63,7 +36,7 @@ const BATCH = { maxBatch: 500, maxConcurrent: 4 };
 @Injectable()
 export class RateLimitGuard implements CanActivate {
   private readonly logger = new Logger(RateLimitGuard.name);
-  private readonly limiters = new Map<number, Batcher<string, SharedAnswer>>();
+  private readonly limiters = new Map<number, RateLimiterRedis>();
 
   constructor(
     private readonly reflector: Reflector,
@@ -80,48 +53,32 @@ export class RateLimitGuard implements CanActivate {
     const setting = this.reflector.getAllAndOverride<PerMinuteSetting>(RATE_LIMIT_SETTING, [context.getHandler(), context.getClass()]);
     const limit = await this.limits.perMinute(tenantId, setting ?? 'rate_limit_per_minute');
     const reply = context.switchToHttp().getResponse<FastifyReply>();
-    let answer: SharedAnswer;
+    let res: RateLimiterRes;
     try {
-      answer = await this.limiter(limit).run(`${tenantId}:${family}`);
+      res = await this.limiter(limit).consume(`${tenantId}:${family}`);
     } catch (e) {
-      this.logger.warn(`rate limiting skipped: ${(e as Error).message}`);
-      return true;
+      if (!(e instanceof RateLimiterRes)) {
+        this.logger.warn(`rate limiting skipped: ${(e as Error).message}`);
+        return true;
+      }
+      throw new AppError('rate_limited', 'Rate limit exceeded for this tenant', { headers: rateLimitHeaders(limit, e, true) });
     }
-    if (answer.refused) {
-      throw new AppError('rate_limited', 'Rate limit exceeded for this tenant', { headers: rateLimitHeaders(limit, answer.res, true) });
-    }
-    reply.headers(rateLimitHeaders(limit, answer.res, false));
+    reply.headers(rateLimitHeaders(limit, res, false));
     return true;
   }
 
-  private limiter(points: number): Batcher<string, SharedAnswer> {
-    let batcher = this.limiters.get(points);
-    if (!batcher) {
-      const limiter = new RateLimiterRedis({
+  private limiter(points: number): RateLimiterRedis {
+    let limiter = this.limiters.get(points);
+    if (!limiter) {
+      limiter = new RateLimiterRedis({
         storeClient: this.redis.client,
         keyPrefix: this.redis.key('rl', points),
         points,
         duration: 60,
         useRedisPackage: false,
       });
-      // Over the limit, the limiter rejects with its answer (the points are counted all the same).
-      const consume = (key: string, count: number) =>
-        limiter.consume(key, count).catch((e: unknown) => {
-          if (e instanceof RateLimiterRes) return e;
-          throw e;
-        });
-      batcher = new Batcher(async (keys) => {
-        const counts = countKeys(keys);
-        const totals = new Map(await Promise.all([...counts].map(async ([key, n]) => [key, await consume(key, n)] as const)));
-        const seen = new Map<string, number>();
-        return keys.map((key) => {
-          const index = seen.get(key) ?? 0;
-          seen.set(key, index + 1);
-          return shareOut(points, totals.get(key)!, counts.get(key)!, index);
-        });
-      }, BATCH);
-      this.limiters.set(points, batcher);
+      this.limiters.set(points, limiter);
     }
-    return batcher;
+    return limiter;
   }
 }
