@@ -4,8 +4,12 @@ import { createHmac } from 'node:crypto';
 import { get as httpGet, IncomingMessage } from 'node:http';
 import { Webhook } from 'standardwebhooks';
 import request from 'supertest';
+import { clearStaleJobs } from '../src/common/queue/add-jobs';
 import { QUEUES } from '../src/common/queue/queues';
 import { DataSource } from 'typeorm';
+import { RedisService } from '../src/common/redis/redis.module';
+import { AppConfig } from '../src/config/app-config';
+import { InFlightLimiter } from '../src/modules/deliveries/in-flight';
 import { DeliveryReconciler } from '../src/modules/deliveries/reconciler';
 import { EngineEvents } from '../src/modules/webhooks/engine-events';
 import { eventually, WebhookReceiver } from './peers/webhook-receiver';
@@ -266,6 +270,28 @@ describe('webhook delivery: signing, outcomes, retries, reconciler, live stream'
     expect(row).toEqual({ status: 'success', attempts_made: 2 });
   });
 
+  it('add-jobs: a waiting job is reported live and its hash left as it was (also by a reconciler pass), a finished one cleared', async () => {
+    await subscribe('backlog');
+    const queue = t.app.get<Queue>(getQueueToken(QUEUES.deliveries.name));
+    const jobKey = (id: string) => `${t.env.REDIS_KEY_PREFIX}:bull:${QUEUES.deliveries.name}:${id}`;
+    await queue.pause(true);
+    const event = await send('backlog', { n: 1 });
+    const deliveryId = (await t.db.query<{ id: string }>('SELECT id FROM webhook_deliveries WHERE event_id = $1', [event])).rows[0].id;
+    const waiting = `${deliveryId}:1`;
+    const before = await t.redis.hgetall(jobKey(waiting));
+    expect(before.data).toBeDefined();
+    const finished = `finished-${Date.now()}`;
+    await t.redis.hset(jobKey(finished), { name: QUEUES.deliveries.jobs.attempt, data: '{}', opts: '{}', finishedOn: Date.now() });
+
+    expect(await clearStaleJobs(queue, [waiting, finished, `missing-${Date.now()}`])).toEqual(new Set([waiting]));
+    expect(await t.redis.exists(jobKey(finished))).toBe(0);
+    await t.app.get(DeliveryReconciler).run();
+    expect(await t.redis.hgetall(jobKey(waiting))).toEqual(before);
+    await queue.resume(true);
+    await settled(event, 'success');
+    expect(receiver.on('/backlog')).toHaveLength(1);
+  });
+
   it('keeps finished attempt jobs for Bull Board, and a kept job never swallows the reconciler re-adding its id', async () => {
     await subscribe('kept');
     const queue = t.app.get<Queue>(getQueueToken(QUEUES.deliveries.name));
@@ -300,6 +326,20 @@ describe('webhook delivery: signing, outcomes, retries, reconciler, live stream'
     expect(receiver.on('/capped')).toHaveLength(6);
     expect(receiver.maxConcurrent('/capped')).toBeLessThanOrEqual(2);
     expect(receiver.maxConcurrent('/capped')).toBeGreaterThanOrEqual(1);
+  });
+
+  it('in-flight leases: a cap shared by processes, leases taken together in one call each counted', async () => {
+    // Two limiters on the same Redis stand for two worker processes (the cap is 2 in this file).
+    const config = t.app.get(AppConfig);
+    const [a, b] = [new InFlightLimiter(t.app.get(RedisService), config), new InFlightLimiter(t.app.get(RedisService), config)];
+    const lane = `lease-test-${Date.now()}`;
+    // Taken in one event-loop turn, so one EVALSHA carries the lane twice (and a third key for another lane).
+    await expect(Promise.all([a.acquire(lane, 'a1'), a.acquire(lane, 'a2'), a.acquire(`${lane}-other`, 'a3')])).resolves.toEqual([true, true, true]);
+    expect(await b.acquire(lane, 'b1', 0)).toBe(false);
+    a.release(lane, 'a1');
+    expect(await b.acquire(lane, 'b1', 1000)).toBe(true);
+    expect(await a.acquire(lane, 'a4', 0)).toBe(false);
+    for (const [l, lane2, holder] of [[a, lane, 'a2'], [b, lane, 'b1'], [a, `${lane}-other`, 'a3']] as const) l.release(lane2, holder);
   });
 
   it('EngineEvents: written in the caller\'s transaction, enqueued after commit, nothing on rollback', async () => {

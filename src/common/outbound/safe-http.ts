@@ -1,6 +1,6 @@
 import { Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { lookup as dnsLookup, LookupAddress, LookupOptions } from 'node:dns';
-import { Agent, request } from 'undici';
+import { Agent, errors } from 'undici';
 import { AppConfig } from '../../config/app-config';
 import { isAddressAllowed, literalAddress, parseCidrs } from './ip-ranges';
 
@@ -83,6 +83,12 @@ export class SafeHttpClient implements OnApplicationShutdown {
    * only resolved when connecting, on every attempt.
    */
   urlProblem(raw: string): string | null {
+    const checked = this.checkUrl(raw);
+    return typeof checked === 'string' ? checked : null;
+  }
+
+  /** The parsed URL, or why it can never be called. */
+  private checkUrl(raw: string): URL | string {
     let url: URL;
     try {
       url = new URL(raw);
@@ -99,7 +105,7 @@ export class SafeHttpClient implements OnApplicationShutdown {
     if (literal && !this.isAllowedAddress(literal)) {
       return `must not point to a private, loopback, link-local or reserved address${hint(`add its range to WEBHOOK_ALLOWED_CIDRS, e.g. ${literal}/${literal.includes(':') ? 128 : 32}`)}`;
     }
-    return null;
+    return url;
   }
 
   async post(req: OutboundRequest): Promise<OutboundResponse> {
@@ -108,18 +114,23 @@ export class SafeHttpClient implements OnApplicationShutdown {
     const failed = (errorCode: OutboundErrorCode, errorDetail: string): OutboundResponse => ({
       status: null, headers: null, body: null, truncated: false, latencyMs: elapsed(), errorCode, errorDetail,
     });
-    const problem = this.urlProblem(req.url);
-    if (problem) return failed(problem.startsWith('must not point') ? 'ssrf_blocked' : 'invalid_url', `URL ${problem}`);
+    const url = this.checkUrl(req.url);
+    if (typeof url === 'string') return failed(url.startsWith('must not point') ? 'ssrf_blocked' : 'invalid_url', `URL ${url}`);
 
+    // The whole-request timeout is undici's headers timeout plus one timer over the body read, not an
+    // AbortSignal per request: AbortSignal.timeout and its listeners cost more CPU than the rest of the request.
+    const timeoutMs = this.config.WEBHOOK_TIMEOUT_MS;
     try {
-      const res = await request(req.url, {
+      const res = await this.agent.request({
+        origin: url.origin,
+        path: url.pathname + url.search,
         method: 'POST',
         headers: req.headers,
         body: req.body,
-        dispatcher: this.agent,
-        signal: AbortSignal.timeout(this.config.WEBHOOK_TIMEOUT_MS),
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
       });
-      const { body, truncated } = await readCapped(res.body, req.maxBodyBytes ?? 4096);
+      const { body, truncated } = await readCapped(res.body, req.maxBodyBytes ?? 4096, Math.max(0, timeoutMs - (performance.now() - started)));
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
       return { status: res.statusCode, headers, body, truncated, latencyMs: elapsed(), errorCode: null, errorDetail: null };
@@ -149,19 +160,31 @@ export class SafeHttpClient implements OnApplicationShutdown {
   }
 }
 
-/** Reads at most `max` bytes of a response body, then stops reading (and drops the connection's rest). */
-async function readCapped(stream: AsyncIterable<Buffer> & { destroy(): void }, max: number): Promise<{ body: string; truncated: boolean }> {
+/**
+ * Reads at most `max` bytes of a response body, then stops reading (and drops the connection's rest). A body still
+ * arriving after `withinMs` fails with a body timeout (the rest of the request's time budget).
+ */
+async function readCapped(
+  stream: AsyncIterable<Buffer> & { destroy(err?: Error): void },
+  max: number,
+  withinMs: number,
+): Promise<{ body: string; truncated: boolean }> {
   const chunks: Buffer[] = [];
   let size = 0;
   let truncated = false;
-  for await (const chunk of stream) {
-    chunks.push(chunk);
-    size += chunk.length;
-    if (size > max) {
-      truncated = true;
-      stream.destroy();
-      break;
+  const timer = setTimeout(() => stream.destroy(new errors.BodyTimeoutError()), withinMs);
+  try {
+    for await (const chunk of stream) {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size > max) {
+        truncated = true;
+        stream.destroy();
+        break;
+      }
     }
+  } finally {
+    clearTimeout(timer);
   }
   return { body: Buffer.concat(chunks).subarray(0, max).toString('utf8'), truncated };
 }

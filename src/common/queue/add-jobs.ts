@@ -12,40 +12,44 @@ export interface JobToAdd<T> {
  * kept for Bull Board by a retention setting) or a broken one without `data` — what a worker's writes leave
  * behind when they land on a job whose hash a Redis wipe removed (e.g. `failedReason "Missing process handler
  * for job type __default__"`). Waiting, delayed and running jobs are left alone, so a re-add stays a no-op for
- * them. KEYS: job key prefix, completed set, failed set; ARGV: job ids. Returns how many it removed.
+ * them. KEYS: job key prefix, completed set, failed set; ARGV: job ids. Returns the ids a live job still holds.
  */
 const CLEAR_STALE = `
-local removed = 0
+local live = {}
 for _, id in ipairs(ARGV) do
   local key = KEYS[1] .. id
-  if redis.call('EXISTS', key) == 1 then
-    local f = redis.call('HMGET', key, 'data', 'finishedOn')
-    if (not f[1]) or f[2] then
-      redis.call('DEL', key, key .. ':logs', key .. ':lock')
-      redis.call('ZREM', KEYS[2], id)
-      redis.call('ZREM', KEYS[3], id)
-      removed = removed + 1
-    end
+  local f = redis.call('HMGET', key, 'data', 'finishedOn')
+  if f[1] and not f[2] then
+    live[#live + 1] = id
+  elseif f[1] or f[2] or redis.call('EXISTS', key) == 1 then
+    redis.call('DEL', key, key .. ':logs', key .. ':lock')
+    redis.call('ZREM', KEYS[2], id)
+    redis.call('ZREM', KEYS[3], id)
   end
 end
-return removed`;
+return live`;
 
-/** Removes finished or broken jobs holding these ids (see CLEAR_STALE); returns how many. */
-export async function clearStaleJobs(queue: Queue, jobIds: string[]): Promise<number> {
-  if (!jobIds.length) return 0;
+/**
+ * Removes finished or broken jobs holding these ids (see CLEAR_STALE); returns the ids still held by a waiting,
+ * delayed or running job.
+ */
+export async function clearStaleJobs(queue: Queue, jobIds: string[]): Promise<Set<string>> {
+  if (!jobIds.length) return new Set();
   await queue.isReady();
   const q = queue as Queue & { toKey(type: string): string; keys: Record<string, string> };
-  return Number(await queue.client.eval(CLEAR_STALE, 3, q.toKey(''), q.keys.completed, q.keys.failed, ...jobIds));
+  return new Set((await queue.client.eval(CLEAR_STALE, 3, q.toKey(''), q.keys.completed, q.keys.failed, ...jobIds)) as string[]);
 }
 
 /**
  * The one way producers add jobs: ids are deterministic (derived from a Postgres row), so a re-add while the job
  * is queued or running is a no-op — but Bull also ignores an add when any hash with that id exists, so a
  * finished or broken leftover is cleared first, or the re-add (reconciler, retry endpoint, scheduler) would be
- * swallowed and the row never worked.
+ * swallowed and the row never worked. Jobs still live are not sent again (Bull would ignore them): a reconciler
+ * pass over a backlog that is only waiting costs one Lua call per page, not an add per row.
  */
 export async function addJobs<T>(queue: Queue<T>, jobs: JobToAdd<T>[]): Promise<void> {
   if (!jobs.length) return;
-  await clearStaleJobs(queue, jobs.map((j) => j.opts.jobId));
-  await queue.addBulk(jobs);
+  const live = await clearStaleJobs(queue, jobs.map((j) => j.opts.jobId));
+  const missing = live.size ? jobs.filter((j) => !live.has(j.opts.jobId)) : jobs;
+  if (missing.length) await queue.addBulk(missing);
 }

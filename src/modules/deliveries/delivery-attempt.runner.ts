@@ -6,9 +6,8 @@ import { AppConfig } from '../../config/app-config';
 import { deliveryHeaders, eventRequestBody } from './delivery-request';
 import { DeliveryAttemptJob, DeliveryProducer } from './delivery.producer';
 import { WebhookDelivery } from './entities/webhook-delivery.entity';
-import { bodySignature, signDelivery } from './signing';
+import { bodySignature, DeliverySignatures, signDelivery } from './signing';
 import { responseErrorCode } from './classify-response';
-import { DeliveryResponse } from './deliveries.dto';
 import { toDeliveryResponse } from './deliveries.service';
 import { openCustomHeaders, redactCustomHeaders } from '../webhooks/custom-headers';
 import { DeliveryEvent } from '../webhooks/delivery-event';
@@ -17,6 +16,7 @@ import { sealedSigningSecrets, SubscriptionTarget } from '../webhooks/subscripti
 import { DeliverySettlement, DeliveriesRepository, LoadedDelivery } from './deliveries.repository';
 import { DeliveryUpdates } from './delivery-updates';
 import { InFlightLimiter } from './in-flight';
+import { OpenedSecrets } from './opened-secrets';
 import { AttemptOutcome, decideOutcome } from './retry-policy';
 
 /** The message id, raw body and content type: the event in the subscription's format, or a one-off delivery's own body. */
@@ -49,6 +49,14 @@ export class DeliveryDeferred extends Error {}
 
 type Settled = 'sent' | 'stale' | 'dead';
 
+/** A request as sent, and its response: what the attempt log records. */
+interface SentRequest {
+  url: string;
+  headers: Record<string, string>;
+  signed: DeliverySignatures;
+  res: OutboundResponse;
+}
+
 /**
  * Performs one attempt of one delivery: sign, POST through the safe client, record the attempt, then settle the
  * row (success / retry scheduled / dead) and the subscription's failure count in one statement. Loading and
@@ -58,7 +66,7 @@ type Settled = 'sent' | 'stale' | 'dead';
 export class DeliveryAttemptRunner {
   private readonly logger = new Logger(DeliveryAttemptRunner.name);
   /** Opens subscription secrets and one-off deliveries' sealed secrets (sealed with APP_ENCRYPTION_KEY). */
-  private readonly box: SecretBox;
+  private readonly secrets: OpenedSecrets;
 
   constructor(
     private readonly repository: DeliveriesRepository,
@@ -69,7 +77,8 @@ export class DeliveryAttemptRunner {
     private readonly metrics: Metrics,
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {
-    this.box = new SecretBox(config.encryptionKey);
+    const box = new SecretBox(config.encryptionKey);
+    this.secrets = new OpenedSecrets((sealed) => box.open(sealed));
   }
 
   async run({ deliveryId, attempt }: DeliveryAttemptJob): Promise<Settled> {
@@ -86,8 +95,9 @@ export class DeliveryAttemptRunner {
     let secrets: string[];
     let customHeaders: Record<string, string>;
     try {
-      secrets = (sub ? sealedSigningSecrets(sub) : [delivery.sealedSecret ?? '']).map((sealed) => this.box.open(sealed));
-      customHeaders = openCustomHeaders(sub?.headers, (sealed) => this.box.open(sealed));
+      const open = (sealed: string) => this.secrets.get(sealed);
+      secrets = (sub ? sealedSigningSecrets(sub) : [delivery.sealedSecret ?? '']).map(open);
+      customHeaders = openCustomHeaders(sub?.headers, open);
     } catch (e) {
       // Sealed with another APP_ENCRYPTION_KEY (or corrupt): permanent until an operator fixes the key, so settle
       // visibly (replayable) rather than loop invisibly through Bull retries.
@@ -99,28 +109,22 @@ export class DeliveryAttemptRunner {
     const holder = `${deliveryId}:${attempt}`;
     const lane = sub?.id ?? deliveryId;
     if (!(await this.inFlight.acquire(lane, holder))) throw new DeliveryDeferred(`subscription ${lane} is at its in-flight cap`);
-    // The slot is held until the attempt is recorded, so its release and the SSE publish share one Redis round trip.
-    const release = (update?: DeliveryResponse) =>
-      this.inFlight.release(lane, holder, update && ((p) => this.updates.publishIn(p, delivery.tenantId, update)));
-    let settled: WebhookDelivery | null;
+    let sent: SentRequest;
     try {
-      settled = await this.attemptOnce(loaded, secrets, customHeaders, attempt);
-    } catch (e) {
-      await release();
-      throw e;
+      sent = await this.send(loaded, secrets, customHeaders);
+    } finally {
+      // The cap bounds requests to the endpoint, so the slot is free once the response is read: the next request
+      // overlaps this one's recording, and recordings batch across more attempts than the cap.
+      this.inFlight.release(lane, holder);
     }
-    await release(settled ? toDeliveryResponse(settled) : undefined);
+    const settled = await this.recordAttempt(loaded, sent, customHeaders, attempt);
     if (!settled) return 'stale';
+    await this.updates.publish(delivery.tenantId, toDeliveryResponse(settled));
     return settled.status === 'dead' ? 'dead' : 'sent';
   }
 
-  /** Signs, POSTs and records the attempt; the settled row, or null when this attempt was already recorded. */
-  private async attemptOnce(
-    { delivery, sub, event }: LoadedDelivery,
-    secrets: string[],
-    customHeaders: Record<string, string>,
-    attempt: number,
-  ): Promise<WebhookDelivery | null> {
+  /** Signs and POSTs the request. */
+  private async send({ delivery, sub, event }: LoadedDelivery, secrets: string[], customHeaders: Record<string, string>): Promise<SentRequest> {
     const { messageId, body, contentType } = requestBody(delivery, event, sub);
     const timestamp = Math.floor(Date.now() / 1000);
     const signed = signDelivery(secrets, messageId, timestamp, body);
@@ -129,7 +133,16 @@ export class DeliveryAttemptRunner {
     const extra = sub ? customHeaders : { 'x-signature': bodySignature(secrets[0], body) };
     const headers = deliveryHeaders(messageId, timestamp, signed, extra, contentType);
     const res = await this.http.post({ url, body, headers });
+    return { url, headers, signed, res };
+  }
 
+  /** Records the attempt and settles the row; the settled row, or null when this attempt was already recorded. */
+  private async recordAttempt(
+    { delivery, sub }: LoadedDelivery,
+    { url, headers, signed, res }: SentRequest,
+    customHeaders: Record<string, string>,
+    attempt: number,
+  ): Promise<WebhookDelivery | null> {
     const schedule = delivery.retrySchedule ?? this.config.WEBHOOK_RETRY_SCHEDULE_SECONDS;
     const outcome = decideOutcome({ status: res.status, errorCode: res.errorCode, retryAfter: res.headers?.['retry-after'] }, attempt, schedule);
     const state = settlement(attempt, res, outcome, new Date());

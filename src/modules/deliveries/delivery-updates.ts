@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { ChainableCommander } from 'ioredis';
 import { RedisService } from '../../common/redis/redis.module';
 import { DeliveryResponse } from './deliveries.dto';
 
@@ -12,13 +11,8 @@ export class DeliveryUpdates {
     return this.redis.key('webhook-delivery-updates', tenantId);
   }
 
-  /** Best effort: the stream is a live view, Postgres keeps the record. */
+  /** Best effort: the stream is a live view, Postgres keeps the record. Auto-pipelined with concurrent commands. */
   async publish(tenantId: string, delivery: DeliveryResponse): Promise<void> {
-    await this.publishIn(this.redis.client.pipeline(), tenantId, delivery).exec().catch(() => undefined);
-  }
-
-  /** Queues the publish into a pipeline the caller sends, so it shares a round trip with other commands. */
-  publishIn(pipeline: ChainableCommander, tenantId: string, delivery: DeliveryResponse): ChainableCommander {
-    return pipeline.publish(this.channel(tenantId), JSON.stringify(delivery));
+    await this.redis.client.publish(this.channel(tenantId), JSON.stringify(delivery)).catch(() => undefined);
   }
 }
