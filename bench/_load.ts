@@ -84,3 +84,18 @@ export async function fixedRate(o: FixedRateOptions): Promise<FixedRateResult> {
     achieved: done / elapsed,
   };
 }
+
+/** A ladder step passes when its p99 is within the limit and every request was answered 2xx. */
+export function stepPassed(r: FixedRateResult, p99LimitMs: number): boolean {
+  return r.p99 <= p99LimitMs && r.ok === r.sent && r.errors === 0 && r.non2xx === 0;
+}
+
+/** The highest rate of a ladder below which every step passed (0 when the first step missed). */
+export function highestPassed(steps: { rate: number; passed: boolean }[]): number {
+  let best = 0;
+  for (const step of steps) {
+    if (!step.passed) break;
+    best = step.rate;
+  }
+  return best;
+}

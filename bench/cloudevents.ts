@@ -4,28 +4,10 @@
  * passes; deliveries/s from the first post to the last receipt, next to the bare undici POST loop's ceiling to the
  * same receiver measured in the same run (the ceiling of the `webhooks` scenario).
  */
-import { ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { Pool } from 'undici';
 import { signToken } from '../src/common/auth/token-issuer';
-import {
-  ask,
-  waitForReceived,
-  ceilingLoop,
-  CONCURRENCY,
-  cpuPerEvent,
-  cpuSnapshot,
-  EVENTS,
-  forkPeer,
-  freePort,
-  JWT_SECRET,
-  json,
-  loop,
-  Peer,
-  PG,
-  startEngine,
-  tearDown,
-} from './webhooks';
+import { ask, benchRun, CpuWindow, formatCpu, json, JWT_SECRET, loop, Peer, waitForReceived } from './_harness';
+import { ceilingLoop, CONCURRENCY, EVENTS } from './webhooks';
 
 const BATCH = 100;
 /** Batches in flight at once. */
@@ -85,28 +67,18 @@ async function engineThroughput(base: string, key: string, receiver: Peer): Prom
 }
 
 export async function run(): Promise<void> {
-  const dbName = `se_bench_ce_${randomBytes(3).toString('hex')}`;
-  const dbUrl = PG.replace(/\/[^/]*$/, `/${dbName}`);
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const prefix = `se_bench_${randomBytes(3).toString('hex')}`;
-  const children: ChildProcess[] = [];
-  try {
-    const receiver = await forkPeer('_receiver.ts');
-    children.push(receiver.child);
-    const [api, worker] = await startEngine(dbUrl, port, prefix);
-    children.push(api, worker);
-    const key = await setUp(base, receiver.port);
+  await benchRun('ce', async (run) => {
+    const receiver = await run.peer('_receiver.ts');
+    const engine = await run.engine({ WEBHOOK_MAX_IN_FLIGHT_PER_SUBSCRIPTION: String(CONCURRENCY) });
+    const key = await setUp(engine.base, receiver.port);
     console.log(`${EVENTS} CloudEvents in batches of ${BATCH} (${POSTERS} in flight) × 1 subscription (2 filters, 1 advanced filter, 1 custom header), ${CONCURRENCY} deliveries in flight`);
     const ceiling = await ceilingLoop(receiver.port);
     console.log(`  ceiling (bare undici POST loop, concurrency ${CONCURRENCY}): ${ceiling.toFixed(0)} req/s`);
-    const cpuBefore = cpuSnapshot();
-    const engineRun = await engineThroughput(base, key, receiver);
-    const parts = { api: api.pid ?? 0, worker: worker.pid ?? 0, receiver: receiver.child.pid ?? 0, 'load generator': process.pid };
+    const window = await CpuWindow.open([engine.db]);
+    const engineRun = await engineThroughput(engine.base, key, receiver);
+    const cpu = await window.close({ api: engine.api.pid, worker: engine.worker.pid, receiver: receiver.child.pid, 'load generator': process.pid }, EVENTS);
     console.log(`  engine, first post → last receipt: ${engineRun.perSecond.toFixed(0)} deliveries/s (ingest alone ${engineRun.ingestPerSecond.toFixed(0)} events/s)`);
     console.log(`  ratio: ${(engineRun.perSecond / ceiling).toFixed(2)} × ceiling`);
-    console.log(`  CPU ms per event (2 cores = 2,000 ms/s in all): ${cpuPerEvent(cpuBefore, cpuSnapshot(), parts, EVENTS)}`);
-  } finally {
-    await tearDown(children, dbName, prefix);
-  }
+    console.log(`  CPU ms per event (2 cores = 2,000 ms/s in all): ${formatCpu(cpu)}`);
+  });
 }

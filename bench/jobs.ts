@@ -4,33 +4,17 @@
  * Figure: jobs/s from the first submit to the last completion callback received. Ceiling, same run, same machine:
  * a bare `SESv2Client` SendEmail loop with the worker's concurrency to the same SES peer.
  */
-import { ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { Pool } from 'undici';
 import { signToken } from '../src/common/auth/token-issuer';
 import { JOB_CONCURRENCY } from '../src/modules/send-jobs/jobs/jobs.processor';
 import { SesPeer } from '../test/peers/ses-peer';
 import { sesCeiling } from './_ses-ceiling';
-import { ask, cpuPerEvent, cpuSnapshot, forkPeer, freePort, json, JWT_SECRET, loop, PG, startEngine, tearDown, waitForReceived } from './webhooks';
+import { ask, benchRun, CpuWindow, formatCpu, json, JWT_SECRET, loop, waitForReceived } from './_harness';
 
 // BENCH_JOBS shrinks the run on a machine too busy for 10k in a few minutes (the figure is a rate).
 const JOBS = Number(process.env.BENCH_JOBS ?? 10_000);
 /** Submissions in flight at once. */
 const IN_FLIGHT = Number(process.env.BENCH_JOBS_IN_FLIGHT ?? 16);
-
-/** The engine processes inherit this process's environment: set `vars` while they start, then put it back. */
-async function withEnv<T>(vars: Record<string, string>, f: () => Promise<T>): Promise<T> {
-  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, vars);
-  try {
-    return await f();
-  } finally {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
-}
 
 /** A tenant with a callback secret, and an editor token for it. */
 async function setUp(base: string): Promise<{ tenantId: string; token: string }> {
@@ -42,58 +26,49 @@ async function setUp(base: string): Promise<{ tenantId: string; token: string }>
 }
 
 export async function run(): Promise<void> {
-  const dbName = `se_bench_jobs_${randomBytes(3).toString('hex')}`;
-  const dbUrl = PG.replace(/\/[^/]*$/, `/${dbName}`);
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const prefix = `se_bench_${randomBytes(3).toString('hex')}`;
   const ses = new SesPeer(false);
-  const children: ChildProcess[] = [];
   try {
     const endpoint = await ses.start();
-    const receiver = await forkPeer('_receiver.ts');
-    children.push(receiver.child);
-    const [api, worker] = await withEnv({ MAIL_TRANSPORT: 'ses', SES_ENDPOINT: endpoint, SEND_RATE_PER_SECOND: '0', JOBS_PER_MINUTE: '10000000' }, () =>
-      startEngine(dbUrl, port, prefix),
-    );
-    children.push(api, worker);
-    const { tenantId, token } = await setUp(base);
-    const ceilingBefore = await sesCeiling(endpoint, 10, JOB_CONCURRENCY);
+    await benchRun('jobs', async (run) => {
+      const receiver = await run.peer('_receiver.ts');
+      const engine = await run.engine({ MAIL_TRANSPORT: 'ses', SES_ENDPOINT: endpoint, SEND_RATE_PER_SECOND: '0', JOBS_PER_MINUTE: '10000000' });
+      const { tenantId, token } = await setUp(engine.base);
+      const ceilingBefore = await sesCeiling(endpoint, 10, JOB_CONCURRENCY);
 
-    await ask(receiver, 'reset');
-    const pool = new Pool(base, { connections: IN_FLIGHT });
-    const cpuBefore = cpuSnapshot();
-    const started = Date.now();
-    await loop(JOBS, IN_FLIGHT, async (i) => {
-      const res = await pool.request({
-        path: '/jobs',
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': `bench-${i}` },
-        body: JSON.stringify({
-          tenantId,
-          type: 'email',
-          payload: { to: `user${i}@bench.example`, subject: 'Hello', body: 'Welcome!' },
-          webhookUrl: `http://127.0.0.1:${receiver.port}/job`,
-        }),
+      await ask(receiver, 'reset');
+      const pool = new Pool(engine.base, { connections: IN_FLIGHT });
+      const window = await CpuWindow.open([engine.db]);
+      const started = Date.now();
+      await loop(JOBS, IN_FLIGHT, async (i) => {
+        const res = await pool.request({
+          path: '/jobs',
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': `bench-${i}` },
+          body: JSON.stringify({
+            tenantId,
+            type: 'email',
+            payload: { to: `user${i}@bench.example`, subject: 'Hello', body: 'Welcome!' },
+            webhookUrl: `http://127.0.0.1:${receiver.port}/job`,
+          }),
+        });
+        if (res.statusCode !== 201) throw new Error(`POST /jobs answered ${res.statusCode}: ${await res.body.text()}`);
+        await res.body.dump();
       });
-      if (res.statusCode !== 201) throw new Error(`POST /jobs answered ${res.statusCode}: ${await res.body.text()}`);
-      await res.body.dump();
-    });
-    const submitSeconds = (Date.now() - started) / 1000;
-    await pool.close();
-    const stats = await waitForReceived(receiver, JOBS, 600_000, 'callbacks');
-    const rate = stats.count / ((stats.last - started) / 1000);
-    const parts = { api: api.pid ?? 0, worker: worker.pid ?? 0, receiver: receiver.child.pid ?? 0, 'load generator + SES peer': process.pid };
-    const cpu = cpuPerEvent(cpuBefore, cpuSnapshot(), parts, stats.count);
-    const ceiling = Math.max(ceilingBefore, await sesCeiling(endpoint, 10, JOB_CONCURRENCY));
+      const submitSeconds = (Date.now() - started) / 1000;
+      await pool.close();
+      const stats = await waitForReceived(receiver, JOBS, 600_000, 'callbacks');
+      const rate = stats.count / ((stats.last - started) / 1000);
+      const parts = { api: engine.api.pid, worker: engine.worker.pid, receiver: receiver.child.pid, 'load generator + SES peer': process.pid };
+      const cpu = await window.close(parts, stats.count);
+      const ceiling = Math.max(ceilingBefore, await sesCeiling(endpoint, 10, JOB_CONCURRENCY));
 
-    console.log(`${JOBS} jobs over HTTP, ${IN_FLIGHT} submits in flight, api + worker process, SES peer, rate limits off`);
-    console.log(`  engine  ${rate.toFixed(0)} jobs/s (first submit → last callback received; submits alone ${(JOBS / submitSeconds).toFixed(0)}/s)`);
-    console.log(`  ceiling ${ceiling.toFixed(0)} emails/s (bare SESv2Client SendEmail loop, concurrency ${JOB_CONCURRENCY}, same SES peer)`);
-    console.log(`  ratio   ${(rate / ceiling).toFixed(2)} (target ≥ 0.35)`);
-    console.log(`  CPU ms per job (2 cores = 2,000 ms/s in all): ${cpu}`);
+      console.log(`${JOBS} jobs over HTTP, ${IN_FLIGHT} submits in flight, api + worker process, SES peer, rate limits off`);
+      console.log(`  engine  ${rate.toFixed(0)} jobs/s (first submit → last callback received; submits alone ${(JOBS / submitSeconds).toFixed(0)}/s)`);
+      console.log(`  ceiling ${ceiling.toFixed(0)} emails/s (bare SESv2Client SendEmail loop, concurrency ${JOB_CONCURRENCY}, same SES peer)`);
+      console.log(`  ratio   ${(rate / ceiling).toFixed(2)} (target ≥ 0.35)`);
+      console.log(`  CPU ms per job (2 cores = 2,000 ms/s in all): ${formatCpu(cpu)}`);
+    });
   } finally {
-    await tearDown(children, dbName, prefix);
     await ses.stop();
   }
 }

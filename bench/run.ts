@@ -11,7 +11,7 @@ export interface Scenario {
 
 async function main(): Promise<void> {
   const available = readdirSync(__dirname)
-    .filter((f) => f.endsWith('.ts') && !['run.ts'].includes(f) && !f.startsWith('_'))
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.spec.ts') && !['run.ts'].includes(f) && !f.startsWith('_'))
     .map((f) => f.replace(/\.ts$/, ''));
   const wanted = process.argv.slice(2);
   const unknown = wanted.filter((w) => !available.includes(w));

@@ -55,6 +55,30 @@ describe('Idempotency-Key', () => {
     expect(replay.body).toEqual([x, y].find((r) => r.status === 202)?.body);
   });
 
+  it('an expired key is free again: the new request runs and its response is stored', async () => {
+    await post('k-6', { name: 'a' }).expect(202);
+    await t.db.query(`UPDATE idempotency_keys SET expires_at = now() - interval '1 second' WHERE key = 'k-6'`);
+    const before = probeExecutions(tenant.id);
+    const res = await post('k-6', { name: 'other' });
+    expect(res.status).toBe(202);
+    expect(res.headers['idempotent-replayed']).toBeUndefined();
+    expect(probeExecutions(tenant.id)).toBe(before + 1);
+    const replay = await post('k-6', { name: 'other' });
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.body).toEqual(res.body);
+  });
+
+  it('concurrent requests (claimed and completed in shared statements) run once per key, a repeated key included', async () => {
+    const before = probeExecutions(tenant.id);
+    const keys = [...Array.from({ length: 20 }, (_, i) => `k-7-${i}`), 'k-7-0', 'k-7-1'];
+    const res = await Promise.all(keys.map((k) => post(k, { name: 'batch' })));
+    expect(probeExecutions(tenant.id)).toBe(before + 20);
+    // A repeat is either in progress (409) or, when its twin finished first, a replay (202).
+    for (const r of res) expect(r.status === 202 || r.body.error === 'idempotency_request_in_progress').toBe(true);
+    const rows = await t.db.query(`SELECT count(*)::int AS n FROM idempotency_keys WHERE key LIKE 'k-7-%' AND state = 'completed'`);
+    expect(rows.rows).toEqual([{ n: 20 }]);
+  });
+
   it('a failed request releases its key', async () => {
     expect((await post('k-4', { name: '' })).status).toBe(400);
     expect((await post('k-4', { name: 'fixed' })).status).toBe(202);

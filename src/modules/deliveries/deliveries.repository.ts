@@ -247,6 +247,15 @@ function recordParams(ids: string[], items: AttemptRecord[], disableAfter: numbe
   ];
 }
 
+/** A one-off delivery row to write (see OneOffDeliveries). */
+export interface NewOneOff {
+  tenantId: string;
+  url: string;
+  sealedSecret: string;
+  body: Record<string, unknown>;
+  retrySchedule: number[];
+}
+
 /**
  * The SQL of deliveries and their attempts. The worker's statements are group-committed: concurrent attempts
  * share one SELECT to load and one statement to record, so the round trips per delivery fall as the rate rises.
@@ -321,20 +330,19 @@ export class DeliveriesRepository {
   }
 
   /**
-   * A pending one-off delivery (no subscription or event), due now, in the caller's transaction: its target,
-   * sealed secret, body and retry schedule are on the row.
+   * Pending one-off deliveries (no subscription or event), due now, in the caller's transaction and one statement
+   * (a batch of ended jobs): target, sealed secret, body and retry schedule are on each row. Their ids, in order.
    */
-  async insertOneOff(
-    manager: EntityManager,
-    d: { tenantId: string; url: string; sealedSecret: string; body: Record<string, unknown>; retrySchedule: number[] },
-  ): Promise<string> {
-    const id = uuidv7();
+  async insertOneOffs(manager: EntityManager, ds: NewOneOff[]): Promise<string[]> {
+    if (!ds.length) return [];
+    const ids = ds.map(() => uuidv7());
     await manager.query(
       `INSERT INTO webhook_deliveries (id, tenant_id, target_url, sealed_secret, body, retry_schedule, status, next_attempt_at)
-       VALUES ($1, $2, $3, $4, $5::jsonb, $6::int[], 'pending', now())`,
-      [id, d.tenantId, d.url, d.sealedSecret, JSON.stringify(d.body), d.retrySchedule],
+       SELECT v.id, v.tenant_id, v.url, v.sealed_secret, v.body, ARRAY(SELECT jsonb_array_elements_text(v.schedule)::int), 'pending', now()
+         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::jsonb[], $6::jsonb[]) AS v(id, tenant_id, url, sealed_secret, body, schedule)`,
+      [ids, ds.map((d) => d.tenantId), ds.map((d) => d.url), ds.map((d) => d.sealedSecret), ds.map((d) => JSON.stringify(d.body)), ds.map((d) => JSON.stringify(d.retrySchedule))],
     );
-    return id;
+    return ids;
   }
 
   /** Back to pending and due at `now`, its last outcome cleared (attempts_made stays). */

@@ -34,9 +34,12 @@ export class OneOffDeliveries {
     this.box = new SecretBox(config.encryptionKey);
   }
 
-  /** Writes a pending delivery, due now, in the caller's transaction; `enqueue` it after the commit. */
-  create(manager: EntityManager, d: OneOffDelivery): Promise<string> {
-    return this.deliveries.insertOneOff(manager, { ...d, sealedSecret: this.box.seal(d.secret) });
+  /**
+   * Writes pending deliveries, due now, in the caller's transaction (one statement); their ids, in order.
+   * `enqueue` them after the commit.
+   */
+  createMany(manager: EntityManager, ds: OneOffDelivery[]): Promise<string[]> {
+    return this.deliveries.insertOneOffs(manager, ds.map((d) => ({ ...d, sealedSecret: this.box.seal(d.secret) })));
   }
 
   /** First attempts of committed rows; should Redis be down, the reconciler adds them once it is back. */

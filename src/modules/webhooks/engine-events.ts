@@ -43,14 +43,21 @@ export class EngineEvents implements EntitySubscriberInterface {
     dataSource.subscribers.push(this);
   }
 
-  async publish(event: EngineEvent, manager?: EntityManager): Promise<void> {
-    const input = { tenantId: event.tenantId, type: event.type, payload: event.data, source: 'engine' };
+  publish(event: EngineEvent, manager?: EntityManager): Promise<void> {
+    return this.publishMany([event], manager);
+  }
+
+  /** Several events in one statement (a batch of ended jobs), in `manager`'s transaction when it has one. */
+  async publishMany(events: EngineEvent[], manager?: EntityManager): Promise<void> {
+    if (!events.length) return;
+    const inputs = events.map((event) => ({ tenantId: event.tenantId, type: event.type, payload: event.data, source: 'engine' }));
     const runner = manager?.queryRunner;
     if (!manager || !runner?.isTransactionActive) {
-      await this.fanOut.publish(input);
+      if (inputs.length === 1) await this.fanOut.publish(inputs[0]);
+      else await this.fanOut.publishMany(inputs);
       return;
     }
-    const { deliveryIds } = await this.fanOut.write(manager, input);
+    const deliveryIds = (await this.fanOut.writeAll(manager, inputs)).flatMap((w) => w.deliveryIds);
     const data = runner.data as Record<string, string[] | undefined>;
     data[PENDING] = [...(data[PENDING] ?? []), ...deliveryIds];
   }

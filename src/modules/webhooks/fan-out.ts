@@ -52,6 +52,11 @@ export class EventFanOut {
     return written;
   }
 
+  /** Several events in `manager`'s transaction, in one statement; like `write`. */
+  writeAll(manager: EntityManager, inputs: NewEvent[]): Promise<WrittenEvent[]> {
+    return this.writeMany(manager, inputs);
+  }
+
   /** Committed (with concurrent events, in one statement), then enqueued. */
   async publish(input: NewEvent): Promise<WrittenEvent> {
     const written = await this.writes.run(input);

@@ -42,30 +42,46 @@ export class JobCompletion {
 
   /** Returns the callback delivery's id (enqueue it after the commit), or null when there is none. */
   async ended(manager: EntityManager, job: EndedJob): Promise<string | null> {
-    await this.events.publish(
-      {
+    const [id] = await this.endedMany(manager, [job]);
+    return id;
+  }
+
+  /**
+   * `ended` for a batch in one transaction, a statement per kind of row (events, callbacks, links) whatever the
+   * batch's size. The callback delivery ids, one per job (null: none), to enqueue after the commit.
+   */
+  async endedMany(manager: EntityManager, jobs: EndedJob[]): Promise<(string | null)[]> {
+    if (!jobs.length) return [];
+    await this.events.publishMany(
+      jobs.map((job) => ({
         tenantId: job.tenantId,
         type: job.status === 'succeeded' ? 'job.succeeded' : 'job.failed',
         data: { job_id: toJobId(job.id), status: job.status, attempts: job.attempts, failure_reason: job.failureReason, completed_at: new Date(job.completedAt).toISOString() },
-      },
+      })),
       manager,
     );
-    if (!job.webhookUrl) return null;
-    const secret = await this.callbackSecret(job.tenantId, manager);
-    if (!secret) {
+    const callbacks: { job: EndedJob; secret: string }[] = [];
+    for (const job of jobs) {
+      if (!job.webhookUrl) continue;
+      const secret = await this.callbackSecret(job.tenantId, manager);
       // Submit refuses a webhookUrl without a secret, and a secret can be rotated but not removed.
-      this.logger.error(`job ${job.id}: tenant ${job.tenantId} has no callback secret; callback not sent`);
-      return null;
+      if (secret) callbacks.push({ job, secret });
+      else this.logger.error(`job ${job.id}: tenant ${job.tenantId} has no callback secret; callback not sent`);
     }
-    const id = await this.deliveries.create(manager, {
-      tenantId: job.tenantId,
-      url: job.webhookUrl,
-      secret,
-      body: callbackBody(job),
-      retrySchedule: this.config.JOB_CALLBACK_RETRY_SCHEDULE_SECONDS,
-    });
-    await this.jobs.setCallback(manager, job.id, id);
-    return id;
+    const ids = await this.deliveries.createMany(
+      manager,
+      callbacks.map(({ job, secret }) => ({
+        tenantId: job.tenantId,
+        url: job.webhookUrl as string,
+        secret,
+        body: callbackBody(job),
+        retrySchedule: this.config.JOB_CALLBACK_RETRY_SCHEDULE_SECONDS,
+      })),
+    );
+    const links = callbacks.map(({ job }, i) => ({ id: job.id, deliveryId: ids[i] }));
+    await this.jobs.setCallbacks(manager, links);
+    const byJob = new Map(links.map((l) => [l.id, l.deliveryId]));
+    return jobs.map((job) => byJob.get(job.id) ?? null);
   }
 
   /** Sends the first attempts of committed callbacks. */

@@ -1,6 +1,6 @@
 import { MailSendError } from '../mail/mail-transport';
 import { callbackBody } from './job-completion';
-import { jobEmail, settlementOf } from './job-runner';
+import { claimsOf, jobEmail, settlementOf } from './job-runner';
 
 describe('settlementOf', () => {
   it('fails a rejected recipient at once', () => {
@@ -46,5 +46,26 @@ describe('the job email and its callback body', () => {
       payload: job.payload,
       completedAt: '2025-08-20T10:02:00.000Z',
     });
+  });
+});
+
+describe('claimsOf', () => {
+  const job = (id: string) => ({ id, tenantId: 't', payload: { to: `${id}@x.example`, subject: 's', body: 'b' }, attempts: 1 });
+
+  it('answers each run of a batch in order: claimed or stale, with its suppression verdict', () => {
+    expect(claimsOf(['a', 'b', 'c'], [job('c'), job('a')], new Set(['c']))).toEqual([
+      { job: job('a'), suppressed: false },
+      null,
+      { job: job('c'), suppressed: true },
+    ]);
+  });
+
+  it('gives a claim to the first of two runs of one job only, so a duplicate queue job never sends', () => {
+    expect(claimsOf(['a', 'a'], [job('a')], new Set())).toEqual([{ job: job('a'), suppressed: false }, null]);
+  });
+
+  it('hands a failed suppression check to every claim (settled as not sent)', () => {
+    const error = new Error('db down');
+    expect(claimsOf(['a'], [job('a')], error)).toEqual([{ job: job('a'), suppressed: error }]);
   });
 });

@@ -1,6 +1,7 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable } from '@nestjs/common';
 import { Queue } from 'bull';
+import { Batcher } from '../../../common/batching/batcher';
 import { addJobs } from '../../../common/queue/add-jobs';
 import { JOB_OPTIONS, jobRunId, QUEUES } from '../../../common/queue/queues';
 
@@ -27,10 +28,20 @@ function runJob({ id, tenantId, attempt, delayMs = 0 }: DueRun) {
 /** The only code that adds single-job runs. Ids come from (row, attempt), so adding twice never runs twice. */
 @Injectable()
 export class JobsProducer {
+  /** First runs of concurrent submits: one `addBulk`. */
+  private readonly firstRuns = new Batcher(async (runs: JobRunPayload[]) => {
+    await this.queue.addBulk(runs.map(runJob));
+    return runs.map(() => undefined);
+  }, { maxBatch: 100, maxConcurrent: 2 });
+
   constructor(@InjectQueue(name) private readonly queue: Queue<JobRunPayload>) {}
 
-  async enqueue(run: DueRun): Promise<void> {
-    await addJobs(this.queue, [runJob(run)]);
+  /**
+   * The first run of a row just inserted. Its id (`<new row id>:1`) has never been added, so no leftover can
+   * swallow it and the clearing pass of `addJobs` is skipped (a run the reconciler added first makes it a no-op).
+   */
+  enqueueFirst(run: JobRunPayload): Promise<void> {
+    return this.firstRuns.run(run);
   }
 
   /** Many runs in two Redis round trips (the reconciler's pages); finished or broken leftovers are cleared first. */

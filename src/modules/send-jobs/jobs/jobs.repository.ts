@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
+import { Batcher } from '../../../common/batching/batcher';
 import { Page, PageQueryDto, paginate } from '../../../common/pagination/cursor';
 import { Job, JobPayload, JobStatus, JobType } from './job.entity';
 
@@ -11,6 +12,14 @@ export interface ClaimedJob {
   tenantId: string;
   payload: JobPayload;
   attempts: number;
+}
+
+interface NewJob {
+  id: string;
+  tenantId: string;
+  type: JobType;
+  payload: JobPayload;
+  webhookUrl: string | null;
 }
 
 /** A job that has just ended: what its callback and engine event carry. */
@@ -25,14 +34,23 @@ export interface EndedJob {
   completedAt: Date;
 }
 
+/** A settled job that will run again (its next run is added after the commit). */
+export interface RetriedJob {
+  id: string;
+  tenantId: string;
+  status: 'retry';
+  attempts: number;
+}
+
 /** How a claimed job settles after its provider call. */
 export type JobSettlement =
   | { status: 'succeeded'; providerMessageId: string }
   | { status: 'fatal'; reason: string }
   | { status: 'retry'; reason: string; delayMs: number };
 
-const ENDED = `id, tenant_id AS "tenantId", status, attempts, payload, webhook_url AS "webhookUrl",
-  failure_reason AS "failureReason", completed_at AS "completedAt"`;
+const ENDED_OF = (t: string) => `${t}.id, ${t}.tenant_id AS "tenantId", ${t}.status, ${t}.attempts, ${t}.payload,
+  ${t}.webhook_url AS "webhookUrl", ${t}.failure_reason AS "failureReason", ${t}.completed_at AS "completedAt"`;
+const ENDED = ENDED_OF('jobs');
 
 /** UPDATE … RETURNING through pg: `[rows, count]`. */
 const rowsOf = <T>(result: unknown): T[] => (result as [T[], number])[0];
@@ -53,19 +71,28 @@ SELECT id, tenant_id AS "tenantId", attempts, next_run_at AS "nextRunAt", next_r
  */
 @Injectable()
 export class JobsRepository {
+  private readonly inserts = new Batcher((jobs: NewJob[]) => this.insertMany(jobs), { maxBatch: 100, maxConcurrent: 2 });
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @InjectRepository(Job) private readonly jobs: Repository<Job>,
   ) {}
 
-  async insert(tenantId: string, type: JobType, payload: JobPayload, webhookUrl: string | null): Promise<{ id: string; createdAt: Date }> {
-    const id = uuidv7();
-    const [row] = (await this.db.query(
+  /** A new queued job, due now; concurrent submits share one INSERT. */
+  insert(tenantId: string, type: JobType, payload: JobPayload, webhookUrl: string | null): Promise<{ id: string; createdAt: Date }> {
+    return this.inserts.run({ id: uuidv7(), tenantId, type, payload, webhookUrl });
+  }
+
+  private async insertMany(jobs: NewJob[]): Promise<{ id: string; createdAt: Date }[]> {
+    const rows = (await this.db.query(
       `INSERT INTO jobs (id, tenant_id, type, payload, webhook_url, status, next_run_at)
-       VALUES ($1, $2, $3, $4::jsonb, $5, 'queued', now()) RETURNING created_at AS "createdAt"`,
-      [id, tenantId, type, JSON.stringify(payload), webhookUrl],
-    )) as { createdAt: Date }[];
-    return { id, createdAt: row.createdAt };
+       SELECT v.id, v.tenant_id, v.type, v.payload, v.webhook_url, 'queued', now()
+         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::jsonb[], $5::text[]) AS v(id, tenant_id, type, payload, webhook_url)
+       RETURNING id, created_at AS "createdAt"`,
+      [jobs.map((j) => j.id), jobs.map((j) => j.tenantId), jobs.map((j) => j.type), jobs.map((j) => JSON.stringify(j.payload)), jobs.map((j) => j.webhookUrl)],
+    )) as { id: string; createdAt: Date }[];
+    const createdAt = new Map(rows.map((r) => [r.id, r.createdAt]));
+    return jobs.map((j) => ({ id: j.id, createdAt: createdAt.get(j.id) as Date }));
   }
 
   find(tenantId: string, id: string): Promise<Job | null> {
@@ -79,44 +106,52 @@ export class JobsRepository {
   }
 
   /**
-   * Takes a due job for `workerId`: `running`, one more attempt. Null when it is not due, already claimed or
-   * ended (a stale queue job). A second of slack absorbs clock skew between the queue's timer and Postgres.
+   * Takes the due jobs among `ids` for `workerId` (one statement for a batch of queue runs): `running`, one more
+   * attempt. A job not due, already claimed or ended (a stale queue job) is absent from the answer. A second of
+   * slack absorbs clock skew between the queue's timer and Postgres.
    */
-  async claim(id: string, workerId: string): Promise<ClaimedJob | null> {
-    const rows = rowsOf<ClaimedJob>(
-      await this.db.query(
+  claimMany(ids: string[], workerId: string): Promise<ClaimedJob[]> {
+    return this.db
+      .query(
         `UPDATE jobs SET status = 'running', attempts = attempts + 1, claimed_by = $2, claimed_at = now(), next_run_at = NULL,
                 updated_at = now()
-         WHERE id = $1 AND status IN ('queued', 'retry') AND next_run_at <= now() + interval '1 second'
+         WHERE id = ANY($1::uuid[]) AND status IN ('queued', 'retry') AND next_run_at <= now() + interval '1 second'
          RETURNING id, tenant_id AS "tenantId", payload, attempts`,
-        [id, workerId],
-      ),
-    );
-    return rows[0] ?? null;
+        [ids, workerId],
+      )
+      .then((r) => rowsOf<ClaimedJob>(r));
   }
 
   /**
-   * The claim holder's outcome, in the caller's transaction. The ended job when this call ended it; null for a
-   * retry, or when the job is no longer this worker's (an SES event or the unknown timeout settled it first).
+   * The claim holder's outcomes for a batch, in one statement in the caller's transaction. Answers the rows it
+   * changed: ended ones (`succeeded`/`fatal`, with what their callback and event carry) and retries; a job that is
+   * no longer this worker's (an SES event or the unknown timeout settled it first) is absent.
    */
-  async settle(manager: EntityManager, id: string, workerId: string, s: JobSettlement): Promise<EndedJob | null> {
-    const guard = `WHERE id = $1 AND claimed_by = $2 AND status = 'running'`;
-    if (s.status === 'retry') {
+  async settleMany(manager: EntityManager, workerId: string, settled: { id: string; settlement: JobSettlement }[]): Promise<(EndedJob | RetriedJob)[]> {
+    if (!settled.length) return [];
+    const column = <T>(f: (s: JobSettlement) => T) => settled.map(({ settlement }) => f(settlement));
+    return rowsOf<EndedJob | RetriedJob>(
       await manager.query(
-        `UPDATE jobs SET status = 'retry', failure_reason = $3, claimed_by = NULL,
-                next_run_at = now() + make_interval(secs => $4::float8 / 1000), updated_at = now() ${guard}`,
-        [id, workerId, s.reason.slice(0, 1000), s.delayMs],
-      );
-      return null;
-    }
-    const [sql, param] =
-      s.status === 'succeeded'
-        ? [`status = 'succeeded', provider_message_id = $3, failure_reason = NULL`, s.providerMessageId]
-        : [`status = 'fatal', failure_reason = $3`, s.reason.slice(0, 1000)];
-    const rows = rowsOf<EndedJob>(
-      await manager.query(`UPDATE jobs SET ${sql}, completed_at = now(), updated_at = now() ${guard} RETURNING ${ENDED}`, [id, workerId, param]),
+        `UPDATE jobs j SET status = v.status,
+                provider_message_id = CASE WHEN v.status = 'succeeded' THEN v.provider_message_id ELSE j.provider_message_id END,
+                failure_reason = v.reason,
+                claimed_by = CASE WHEN v.status = 'retry' THEN NULL ELSE j.claimed_by END,
+                next_run_at = CASE WHEN v.status = 'retry' THEN now() + make_interval(secs => v.delay_ms / 1000) END,
+                completed_at = CASE WHEN v.status = 'retry' THEN NULL ELSE now() END,
+                updated_at = now()
+           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::float8[]) AS v(id, status, provider_message_id, reason, delay_ms)
+          WHERE j.id = v.id AND j.claimed_by = $6 AND j.status = 'running'
+         RETURNING ${ENDED_OF('j')}`,
+        [
+          settled.map((s) => s.id),
+          column((s) => s.status),
+          column((s) => (s.status === 'succeeded' ? s.providerMessageId : null)),
+          column((s) => (s.status === 'succeeded' ? null : s.reason.slice(0, 1000))),
+          column((s) => (s.status === 'retry' ? s.delayMs : 0)),
+          workerId,
+        ],
+      ),
     );
-    return rows[0] ?? null;
   }
 
   /**
@@ -147,8 +182,13 @@ export class JobsRepository {
     return rows[0] ?? null;
   }
 
-  async setCallback(manager: EntityManager, id: string, deliveryId: string): Promise<void> {
-    await manager.query(`UPDATE jobs SET callback_delivery_id = $2 WHERE id = $1`, [id, deliveryId]);
+  /** Links ended jobs to their callback deliveries (one statement for a batch). */
+  async setCallbacks(manager: EntityManager, links: { id: string; deliveryId: string }[]): Promise<void> {
+    if (!links.length) return;
+    await manager.query(
+      `UPDATE jobs j SET callback_delivery_id = v.delivery_id FROM unnest($1::uuid[], $2::uuid[]) AS v(id, delivery_id) WHERE j.id = v.id`,
+      [links.map((l) => l.id), links.map((l) => l.deliveryId)],
+    );
   }
 
   /** Workers holding claims older than `olderThanSeconds` that are not yet marked unknown. */

@@ -57,9 +57,7 @@ export class JobsScheduler implements OnApplicationBootstrap {
   private async expireUnknown(): Promise<void> {
     const callbacks = await this.db.transaction(async (manager) => {
       const ended = await this.jobs.expireUnknown(manager, this.config.JOB_OUTCOME_UNKNOWN_TIMEOUT_SECONDS, EXPIRE_BATCH);
-      const ids: (string | null)[] = [];
-      for (const job of ended) ids.push(await this.completion.ended(manager, job));
-      return ids;
+      return this.completion.endedMany(manager, ended);
     });
     await this.completion.enqueue(callbacks);
   }

@@ -45,7 +45,7 @@ export class JobsService {
     if (webhookUrl) await this.assertCallback(tenantId, webhookUrl);
     const { to, subject, body } = dto.payload;
     const row = await this.jobs.insert(tenantId, dto.type, { to, subject, body }, webhookUrl);
-    await this.producer.enqueue({ id: row.id, tenantId, attempt: 1 }).catch((e: Error) => this.logger.warn(`job ${row.id} not enqueued: ${e.message}`));
+    await this.producer.enqueueFirst({ id: row.id, tenantId, attempt: 1 }).catch((e: Error) => this.logger.warn(`job ${row.id} not enqueued: ${e.message}`));
     return { jobId: toJobId(row.id), status: 'queued', createdAt: row.createdAt.toISOString() };
   }
 
