@@ -18,6 +18,7 @@ import { MAX_LANES } from '../src/modules/send-jobs/sending/send-job-runner';
 import { SesPeer } from '../test/peers/ses-peer';
 import { sesCeiling } from './_ses-ceiling';
 import { startWorkerProcess, stopWorkerProcess } from '../test/support/worker-process';
+import { cpuSnapshot } from './_harness';
 
 // BENCH_SEND_JOBS_MEMBERS shrinks the list on a machine too busy for 100k in a few minutes (the figure is a rate).
 const TOTAL = Number(process.env.BENCH_SEND_JOBS_MEMBERS ?? 100_000);
@@ -103,7 +104,9 @@ export async function run(): Promise<void> {
     const app = await NestFactory.createApplicationContext(AppModule.register(loadEnv({ ...env, APP_ROLE: 'worker' }, '/nonexistent/.env')), { logger: false });
     await app.init();
     const jobId = await seedJob(db, TOTAL, 0);
+    const cpuBefore = { bench: process.cpuUsage(), procs: cpuSnapshot() };
     const done = await waitDone(db, jobId);
+    const cpuAfter = { bench: process.cpuUsage(cpuBefore.bench), procs: cpuSnapshot() };
     await app.close();
     const ceilingRate = Math.max(ceilingBefore, await sesCeiling(endpoint, 10, CONCURRENCY));
     const seconds = (done.completed_at.getTime() - done.started_at.getTime()) / 1000;
@@ -113,6 +116,11 @@ export async function run(): Promise<void> {
     console.log(`  engine  ${rate.toFixed(0)} emails/s (running → completed, incl. materialising the recipients)`);
     console.log(`  ceiling ${ceilingRate.toFixed(0)} emails/s (bare SESv2Client SendEmail loop, same concurrency, same endpoint)`);
     console.log(`  ratio   ${(rate / ceilingRate).toFixed(2)} (target ≥ 0.40)`);
+    // CPU per email is steadier than emails/s on a shared machine. Postgres is every backend on the host.
+    const perEmail = (seconds: number) => ((seconds * 1000) / rows[0].n).toFixed(2);
+    const pg = (cpuAfter.procs.byName.get('postgres') ?? 0) - (cpuBefore.procs.byName.get('postgres') ?? 0);
+    const bench = (cpuAfter.bench.user + cpuAfter.bench.system) / 1e6;
+    console.log(`  CPU ms per email: engine + SES peer (this process) ${perEmail(bench)}, postgres (all on the host) ${perEmail(pg)}`);
 
     // Scenario 2: two worker processes sharing the tenant's 200/s limit through Redis.
     const workers = await Promise.all([startWorkerProcess(env), startWorkerProcess(env)]);

@@ -89,6 +89,51 @@ describe('console links, sessions and bulk recover (API)', () => {
     expect(mintBySession.status).toBe(403);
   });
 
+  it('logout ends the session server-side: a kept copy of the cookie is refused', async () => {
+    const s = await session('editor');
+    const read = () => request(t.url).get('/v1/subscriptions').set('Cookie', s.cookie).set('X-CSRF-Token', s.csrf);
+    expect((await read()).status).toBe(200);
+    const out = await request(t.url).delete('/console/session').set('Cookie', s.cookie);
+    expect(out.status).toBe(204);
+    expect((out.headers['set-cookie'] as unknown as string[])[0]).toMatch(/^se_console=; .*Max-Age=0/);
+    const after = await read();
+    expect([after.status, after.body.reason]).toEqual([401, 'session_revoked']);
+    const me = await request(t.url).get('/console/session').set('Cookie', s.cookie);
+    expect([me.status, me.body.reason]).toEqual([401, 'session_revoked']);
+    // another session of the same tenant is not affected
+    const other = await session('viewer');
+    expect((await request(t.url).get('/v1/subscriptions').set('Cookie', other.cookie).set('X-CSRF-Token', other.csrf)).status).toBe(200);
+  });
+
+  it('ends every console session of a tenant, and only of that tenant, for its editor or a platform admin', async () => {
+    const c = await createTenant(t);
+    const [s1, s2, sb] = [await session('editor', c), await session('viewer', c), await session('viewer', b)];
+    const unopened = tokenOf((await mint(c.editor, c.id)).body.url);
+    const read = (s: { cookie: string; csrf: string }) => request(t.url).get('/v1/subscriptions').set('Cookie', s.cookie).set('X-CSRF-Token', s.csrf);
+    const revoke = (token: string, tenantId = c.id) => request(t.url).delete(`/api/tenants/${tenantId}/console-sessions`).set('Authorization', `Bearer ${token}`);
+
+    expect((await revoke(c.viewer)).status).toBe(403);
+    expect((await revoke(b.editor)).status).toBe(404);
+    expect((await request(t.url).delete(`/api/tenants/${c.id}/console-sessions`).set('Cookie', s1.cookie).set('X-CSRF-Token', s1.csrf)).status).toBe(403);
+    expect((await read(s1)).status).toBe(200);
+
+    const res = await revoke(c.editor);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ revoked: 3 });
+    for (const s of [s1, s2]) {
+      const r = await read(s);
+      expect([r.status, r.body.reason]).toEqual([401, 'session_revoked']);
+    }
+    expect((await read(sb)).status).toBe(200);
+    const late = await request(t.url).post('/console/session').send({ token: unopened });
+    expect([late.status, late.body.reason]).toEqual([401, 'link_revoked']);
+
+    const fresh = await session('editor', c);
+    expect((await read(fresh)).status).toBe(200);
+    expect((await revoke(adminToken())).body).toEqual({ revoked: 1 });
+    expect((await read(fresh)).status).toBe(401);
+  });
+
   describe('bulk recover', () => {
     let subId: string;
     beforeAll(async () => {

@@ -9,6 +9,7 @@ interface Member {
   id: string;
   email: string;
   status?: string;
+  preferences?: Record<string, unknown>;
 }
 
 /** Full list syncs: batches in any order and in parallel, completion, supersession, abandonment. */
@@ -225,5 +226,24 @@ describe('Member Center full sync', () => {
     ]);
     await post(batch(randomUUID(), listId, 1, 1, [m], at(60))).expect(200);
     expect((await statuses(listId))[m.id]).toEqual({ status: 'complaint', reason: 'complaint' });
+  });
+
+  it('keeps stored preferences when a batch item carries none, and replaces them with an object it carries', async () => {
+    const listId = randomUUID();
+    const [absent, replaced, cleared, created] = members(4, 'prefs');
+    for (const m of [absent, replaced, cleared]) await activate(listId, { ...m, preferences: { city: 'Oslo', first_name: 'Ann' } }, at(600));
+    const batchItems: Member[] = [absent, { ...replaced, preferences: { city: 'Bergen' } }, { ...cleared, preferences: {} }, created];
+    await post(batch(randomUUID(), listId, 1, 1, batchItems, at(60))).expect(200);
+    const r = await t.db.query('SELECT id, preferences FROM subscribers WHERE tenant_id = $1 AND id = ANY($2::uuid[])', [
+      tenant.id,
+      [absent.id, replaced.id, cleared.id, created.id],
+    ]);
+    const prefs = Object.fromEntries(r.rows.map((row) => [row.id, row.preferences]));
+    expect(prefs).toEqual({
+      [absent.id]: { city: 'Oslo', first_name: 'Ann' },
+      [replaced.id]: { city: 'Bergen' },
+      [cleared.id]: {},
+      [created.id]: {},
+    });
   });
 });

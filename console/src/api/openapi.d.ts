@@ -26,7 +26,7 @@ export interface paths {
         post: operations["openConsoleSession"];
         /**
          * Sign out of the console
-         * @description Clears the session cookies.
+         * @description Ends the session server-side (its cookie is refused from then on, 401 `session_revoked`, even if a copy was kept) and clears the session cookies.
          */
         delete: operations["closeConsoleSession"];
         options?: never;
@@ -875,7 +875,7 @@ export interface operations {
                     "application/json": components["schemas"]["ConsoleSessionResponse"];
                 };
             };
-            /** @description No session, or it expired */
+            /** @description No session, it expired (`invalid_session`), or it was signed out or revoked (`session_revoked`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -947,7 +947,7 @@ export interface operations {
                     "application/json": components["schemas"]["ConsoleSessionResponse"];
                 };
             };
-            /** @description `reason`: link_invalid, link_used or link_expired */
+            /** @description `reason`: link_invalid, link_used, link_expired or link_revoked */
             401: {
                 headers: {
                     [name: string]: unknown;

@@ -6,9 +6,10 @@ import { AppConfig } from '../../config/app-config';
 import { AppError } from '../errors/app-error';
 import { isUuid } from '../http/parse-id.pipe';
 import { AUTH_METADATA, AuthRequirement } from './auth.decorators';
+import { ConsoleSessionRevocations } from './console-session-revocations';
 import { API_KEY_PATTERN, ApiKeyResolver } from './credential-resolver';
 import { hasRole, Principal } from './principal';
-import { CSRF_HEADER, hasSessionCookie, sessionPrincipal } from './session-cookie';
+import { CSRF_HEADER, hasSessionCookie, sessionPrincipal, sessionRevoked } from './session-cookie';
 
 const DEFAULT_REQUIREMENT: AuthRequirement = { kind: 'principal', role: 'viewer', apiKey: false };
 
@@ -38,6 +39,7 @@ export class AuthGuard extends PassportGuard('jwt') {
     private readonly reflector: Reflector,
     private readonly apiKeys: ApiKeyResolver,
     private readonly config: AppConfig,
+    private readonly sessions: ConsoleSessionRevocations,
   ) {
     super();
   }
@@ -59,7 +61,9 @@ export class AuthGuard extends PassportGuard('jwt') {
     } else if (!req.headers.authorization && hasSessionCookie(req.headers.cookie)) {
       // The console's session cookie, only together with its CSRF token (see session-cookie.ts).
       const csrf = req.headers[CSRF_HEADER];
-      principal = sessionPrincipal(this.config.encryptionKey, req.headers.cookie, typeof csrf === 'string' ? csrf : undefined).principal;
+      const opened = sessionPrincipal(this.config.encryptionKey, req.headers.cookie, typeof csrf === 'string' ? csrf : undefined);
+      if (await this.sessions.isRevoked(opened.session.sid)) throw sessionRevoked();
+      principal = opened.principal;
     } else {
       await super.canActivate(context);
       principal = req.user as Principal;

@@ -8,7 +8,8 @@ import { Principal, Role, ROLES } from './principal';
  * no lookup is needed per request; the CSRF token is an HMAC of the session id under a key derived from the
  * same secret, so it needs no storage either. A cookie is accepted only together with its CSRF token
  * (`X-CSRF-Token`, or `?csrf=` on the SSE stream, which EventSource cannot give headers): a cross-site page can
- * make the browser send the cookie but can never read the token.
+ * make the browser send the cookie but can never read the token. Logout and a tenant-wide revocation end sessions
+ * server-side: the guard also asks `ConsoleSessionRevocations` (the console module, cached briefly) about `sid`.
  */
 export const SESSION_COOKIE = 'se_console';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -59,6 +60,10 @@ export function hasSessionCookie(cookieHeader: string | undefined): boolean {
   return readCookie(cookieHeader, SESSION_COOKIE) !== undefined;
 }
 
+export function readSessionCookie(cookieHeader: string | undefined): string | undefined {
+  return readCookie(cookieHeader, SESSION_COOKIE);
+}
+
 /**
  * The principal of a console session cookie. 401 when the cookie does not open or has expired; 403 when the
  * CSRF token is missing or wrong (`csrf` null skips the check: only for reading the session itself).
@@ -74,4 +79,9 @@ export function sessionPrincipal(encryptionKey: Buffer, cookieHeader: string | u
     principal: { kind: 'console_session', subject: `console:${session.sid}`, tenantId: session.tenantId, roles: [session.role] },
     session,
   };
+}
+
+/** The 401 for a cookie that still opens but whose session was ended server-side. */
+export function sessionRevoked(): AppError {
+  return new AppError('unauthorized', 'The console session was signed out', { reason: 'session_revoked' });
 }

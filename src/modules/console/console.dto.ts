@@ -41,3 +41,7 @@ export class ConsoleSessionResponse {
   @ApiProperty({ format: 'date-time', example: '2026-11-29T14:00:00.000Z' })
   expires_at!: string;
 }
+
+export class RevokeConsoleSessionsResponse {
+  @ApiProperty({ description: 'Console links revoked (each opened one was a session)', example: 3 }) revoked!: number;
+}

@@ -6,6 +6,7 @@ import { AppConfig } from '../../config/app-config';
 import { TenantsService } from '../tenants/tenants.service';
 import { ConsoleLinksRepository, LinkState } from './console-links.repository';
 import { ConsoleService, LINK_TTL_MS, SESSION_TTL_MS } from './console.service';
+import { ConsoleSessions } from './console-sessions';
 
 const TENANT = '019ad0a4-0000-7000-8000-000000000001';
 const key = Buffer.alloc(32, 9);
@@ -17,7 +18,8 @@ function service(open: LinkState = null) {
     insert: jest.fn(async (row: object) => ({ id: 'link-1', ...row })),
     open: jest.fn(async () => open),
   };
-  return { links, console: new ConsoleService(links as unknown as ConsoleLinksRepository, tenants, config) };
+  const repo = links as unknown as ConsoleLinksRepository;
+  return { links, console: new ConsoleService(repo, new ConsoleSessions(repo), tenants, config) };
 }
 const user = (roles: Principal['roles'], tenantId: string | null = TENANT, kind: Principal['kind'] = 'user'): Principal => ({ kind, subject: 's', tenantId, roles });
 async function failure(p: Promise<unknown>): Promise<AppError> {

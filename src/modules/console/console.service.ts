@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { Principal } from '../../common/auth/principal';
-import { csrfTokenOf, sealSession, sessionCookies, sessionPrincipal } from '../../common/auth/session-cookie';
+import { csrfTokenOf, openSession, readSessionCookie, sealSession, sessionCookies, sessionPrincipal, sessionRevoked } from '../../common/auth/session-cookie';
 import { randomToken, sha256Hex } from '../../common/crypto/secrets';
 import { AppError } from '../../common/errors/app-error';
 import { AppConfig } from '../../config/app-config';
 import { TenantsService } from '../tenants/tenants.service';
 import { ConsoleLinksRepository } from './console-links.repository';
+import { ConsoleSessions } from './console-sessions';
 import { ConsoleLinkResponse, ConsoleSessionResponse, CreateConsoleLinkDto } from './console.dto';
 
 export const LINK_TTL_MS = 15 * 60 * 1000;
@@ -18,6 +19,7 @@ type SetCookies = (values: string[]) => void;
 export class ConsoleService {
   constructor(
     private readonly links: ConsoleLinksRepository,
+    private readonly sessions: ConsoleSessions,
     private readonly tenants: TenantsService,
     private readonly config: AppConfig,
   ) {}
@@ -47,6 +49,7 @@ export class ConsoleService {
     if (!state) throw new AppError('unauthorized', 'This console link is not valid', { reason: 'link_invalid' });
     if (state.outcome === 'used') throw new AppError('unauthorized', 'This console link was already used', { reason: 'link_used' });
     if (state.outcome === 'expired') throw new AppError('unauthorized', 'This console link has expired', { reason: 'link_expired' });
+    if (state.outcome === 'revoked') throw new AppError('unauthorized', 'This console link was revoked', { reason: 'link_revoked' });
     const session = { sid: state.link.id, tenantId: state.link.tenantId, role: state.link.role, exp: now.getTime() + SESSION_TTL_MS };
     setCookies(sessionCookies(sealSession(this.config.encryptionKey, session), SESSION_TTL_MS / 1000, !this.insecureCookies));
     return this.describe(session);
@@ -54,11 +57,27 @@ export class ConsoleService {
 
   /** The session behind the cookie, with its CSRF token, for the console page after a reload. */
   async current(cookieHeader: string | undefined): Promise<ConsoleSessionResponse> {
-    return this.describe(sessionPrincipal(this.config.encryptionKey, cookieHeader, null).session);
+    const { session } = sessionPrincipal(this.config.encryptionKey, cookieHeader, null);
+    if (await this.sessions.isRevoked(session.sid)) throw sessionRevoked();
+    return this.describe(session);
   }
 
-  close(setCookies: SetCookies): void {
+  /** Logout: the session behind the cookie (if it still opens) is revoked server-side, and the cookies cleared. */
+  async close(cookieHeader: string | undefined, setCookies: SetCookies): Promise<void> {
+    const value = readSessionCookie(cookieHeader);
+    const session = value ? openSession(this.config.encryptionKey, value) : null;
+    if (session) await this.sessions.revoke(session.sid);
     setCookies(sessionCookies('', 0, !this.insecureCookies));
+  }
+
+  /** Ends every console session of a tenant (and its unused links): a platform admin or the tenant's editor. */
+  async revokeAll(principal: Principal, tenantId: string): Promise<{ revoked: number }> {
+    if (!principal.roles.includes('admin') && principal.tenantId !== tenantId) throw AppError.notFound('Tenant');
+    if (principal.kind === 'console_session') {
+      throw new AppError('forbidden', 'A console session cannot end console sessions', { reason: 'insufficient_role' });
+    }
+    await this.tenants.require(tenantId);
+    return { revoked: await this.sessions.revokeTenant(tenantId) };
   }
 
   /** `Secure` is left off only in development and tests (plain http://localhost). */

@@ -2,7 +2,8 @@ import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typ
 import { SendJob } from './send-job.entity';
 
 /**
- * `pending` → `sending` (claimed by a worker, provider call about to happen or in flight) → `sent` | `failed`;
+ * `pending` (a worker's claim may have reserved it: `claimed_by` set, nothing sent) → `sending` (its provider
+ * call about to happen or in flight) → `sent` | `failed`;
  * `skipped` (suppressed/unsubscribed at send time); `unknown` (its worker died during the provider call).
  */
 export const MESSAGE_STATUSES = ['pending', 'sending', 'sent', 'failed', 'skipped', 'unknown'] as const;

@@ -24,6 +24,18 @@ const UUID_V7 = `encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid()) pla
   substring(int8send((extract(epoch from clock_timestamp()) * 1000)::bigint) from 3) from 1 for 6), 52, 1), 53, 1), 'hex')::uuid`;
 
 /**
+ * How long a reservation (a `pending` row stamped `claimed_by`) keeps other workers off. It only matters when
+ * the holder died with no `sending` row for the sweep to find; `begin` checks the holder, so a late holder whose
+ * reservation was taken over never sends.
+ */
+export const RESERVATION_LEASE_SECONDS = 30;
+
+/** `sending`/`unknown` → `sent`, by the claim holder only; the arguments are the statement's placeholders. */
+const markSentSql = (id: string, workerId: string, providerMessageId: string) =>
+  `UPDATE send_job_messages SET status = 'sent', provider_message_id = ${providerMessageId}, sent_at = now(), next_attempt_at = NULL
+       WHERE id = ${id} AND claimed_by = ${workerId} AND status IN ('sending', 'unknown')`;
+
+/**
  * The per-recipient message rows and the claims on them. Every state change is one conditional statement, so
  * concurrent workers, schedulers and API calls never need an application-level lock.
  */
@@ -52,12 +64,15 @@ export class SendJobMessagesRepository {
   }
 
   /**
-   * Claims up to `limit` due messages of a running job for `workerId` with FOR UPDATE SKIP LOCKED, so two
-   * workers never hold one message. The job row is read FOR SHARE: a cancel (an UPDATE of that row) waits for
-   * in-progress claims and no claim succeeds after it. Members unsubscribed or suppressed since
-   * materialisation (Subscribers' rule) are settled as `skipped` in the same statement.
+   * Reserves up to `limit` due messages of a running job for `workerId` with FOR UPDATE SKIP LOCKED, so two
+   * workers never hold one message. A reservation only stamps `claimed_by`/`claimed_at`: the row stays
+   * `pending` (never sent, never `unknown` on a crash) until `begin` moves it to `sending` right before its
+   * provider call. Rows reserved by someone else are skipped until the reservation is `RESERVATION_LEASE_SECONDS`
+   * old (a holder that died without `sending` rows, which the dead-worker sweep would not find). The job row is
+   * read FOR SHARE: a cancel (an UPDATE of that row) waits for in-progress reservations. Members unsubscribed or
+   * suppressed since materialisation (Subscribers' rule) are settled as `skipped` in the same statement.
    */
-  async claim(
+  async reserve(
     sendJobId: string,
     listId: string,
     tenantId: string,
@@ -75,6 +90,7 @@ export class SendJobMessagesRepository {
          -- the literal send_job_id lets the planner walk ix_send_job_messages_job_status in id order
          WHERE m.send_job_id = $1 AND EXISTS (SELECT 1 FROM job)
            AND m.status = 'pending' AND (m.next_attempt_at IS NULL OR m.next_attempt_at <= now())
+           AND (m.claimed_by IS NULL OR m.claimed_at < now() - make_interval(secs => $7))
            -- keyset start: the index keeps a dead 'pending' entry for every message already claimed until vacuum,
            -- so walking from the lowest id each time made a job's claims O(n²)
            AND ($6::uuid IS NULL OR m.id > $6::uuid)
@@ -87,18 +103,48 @@ export class SendJobMessagesRepository {
          ${recipientStateJoinsSql('$2', '$3', 'm.subscriber_id', 'm.email')}
        )
        UPDATE send_job_messages m
-       SET status = CASE WHEN v.skip IS NULL THEN 'sending' ELSE 'skipped' END,
-           reason = v.skip, claimed_by = $5, claimed_at = now(),
-           attempts = m.attempts + CASE WHEN v.skip IS NULL THEN 1 ELSE 0 END
+       SET status = CASE WHEN v.skip IS NULL THEN 'pending' ELSE 'skipped' END,
+           reason = v.skip, claimed_by = $5, claimed_at = now()
        FROM verdict v
        WHERE m.id = v.id
-       RETURNING m.id, m.subscriber_id AS "subscriberId", m.email, m.status, m.attempts, v.preferences`,
-      [sendJobId, tenantId, listId, limit, workerId, afterId],
+       RETURNING m.id, m.subscriber_id AS "subscriberId", m.email, m.status, v.preferences`,
+      [sendJobId, tenantId, listId, limit, workerId, afterId, RESERVATION_LEASE_SECONDS],
     );
     const rows = updatedRows<ClaimedMessage & { status: string }>(result);
     // uuid order is the order of the lower-case hex text, so the keyset position is the largest id taken
     const lastId = rows.reduce<string | null>((max, r) => (max === null || r.id > max ? r.id : max), null);
-    return { messages: rows.filter((r) => r.status === 'sending'), lastId };
+    return { messages: rows.filter((r) => r.status === 'pending').map(({ status: _, ...m }) => m), lastId };
+  }
+
+  /**
+   * A reserved message's provider call is about to happen: `pending` → `sending`, counted as an attempt. Only
+   * while `workerId` still holds the reservation and the job is running within its window (the job row read FOR
+   * SHARE, as in `reserve`, so a cancel waits for it and nothing begins after it). `sent` carries the previous
+   * message's accepted answer, written in the same statement (one round trip per email instead of two).
+   * Answers the attempt number, or null when the message must not be sent (job stopped, reservation lost).
+   */
+  async begin(
+    sendJobId: string,
+    id: string,
+    workerId: string,
+    sent: { id: string; providerMessageId: string } | null = null,
+  ): Promise<number | null> {
+    const result = await this.db.query(
+      `WITH job AS (
+         SELECT id FROM send_jobs
+         WHERE id = $1 AND status = 'running' AND (window_end IS NULL OR window_end > now())
+         FOR SHARE
+       ), sent AS (
+         ${markSentSql('$4::uuid', '$3', '$5')}
+       )
+       UPDATE send_job_messages
+       SET status = 'sending', claimed_at = now(), attempts = attempts + 1
+       WHERE id = $2 AND claimed_by = $3 AND status = 'pending' AND EXISTS (SELECT 1 FROM job)
+       RETURNING attempts`,
+      [sendJobId, id, workerId, sent?.id ?? null, sent?.providerMessageId ?? null],
+    );
+    const [row] = updatedRows<{ attempts: number }>(result);
+    return row ? row.attempts : null;
   }
 
   /**
@@ -106,11 +152,7 @@ export class SendJobMessagesRepository {
    * the provider's answer is the truth.
    */
   async markSent(id: string, workerId: string, providerMessageId: string): Promise<void> {
-    await this.db.query(
-      `UPDATE send_job_messages SET status = 'sent', provider_message_id = $3, sent_at = now(), next_attempt_at = NULL
-       WHERE id = $1 AND claimed_by = $2 AND status IN ('sending', 'unknown')`,
-      [id, workerId, providerMessageId],
-    );
+    await this.db.query(markSentSql('$1', '$2', '$3'), [id, workerId, providerMessageId]);
   }
 
   async markFailed(id: string, workerId: string, reason: string): Promise<void> {
@@ -118,6 +160,18 @@ export class SendJobMessagesRepository {
       `UPDATE send_job_messages SET status = 'failed', reason = $3
        WHERE id = $1 AND claimed_by = $2 AND status IN ('sending', 'unknown')`,
       [id, workerId, reason.slice(0, 1000)],
+    );
+  }
+
+  /** Reservations `workerId` gives back unsent (job stopped, account stopped): claimable again after `delayMs`. */
+  async release(ids: string[], workerId: string, delayMs = 0, reason: string | null = null): Promise<void> {
+    if (!ids.length) return;
+    await this.db.query(
+      `UPDATE send_job_messages
+       SET claimed_by = NULL, reason = coalesce($4, reason),
+           next_attempt_at = CASE WHEN $3::float8 > 0 THEN now() + make_interval(secs => $3::float8 / 1000) ELSE next_attempt_at END
+       WHERE id = ANY($1::uuid[]) AND claimed_by = $2 AND status = 'pending'`,
+      [ids, workerId, delayMs, reason?.slice(0, 1000) ?? null],
     );
   }
 
@@ -141,13 +195,18 @@ export class SendJobMessagesRepository {
     return rows.map((r) => r.claimed_by);
   }
 
-  /** A dead worker's in-flight messages: the provider may or may not have them, so never resend blindly. */
+  /**
+   * A dead worker's in-flight messages: the provider may or may not have them, so never resend blindly. Its
+   * reservations (never sent) are released. That statement has no index to use, but runs once per dead worker.
+   */
   async markUnknown(workerId: string): Promise<number> {
     const result = await this.db.query(
       `UPDATE send_job_messages SET status = 'unknown', reason = 'worker_lost_during_send'
        WHERE claimed_by = $1 AND status = 'sending' RETURNING 1`,
       [workerId],
     );
+    // its reservations never reached the provider: claimable again at once rather than after the lease
+    await this.db.query(`UPDATE send_job_messages SET claimed_by = NULL WHERE claimed_by = $1 AND status = 'pending'`, [workerId]);
     return updatedRows(result).length;
   }
 

@@ -1,4 +1,4 @@
-import { batchContradictions, parseSubscriberRows } from './full-sync-rules';
+import { batchContradictions, parseSubscriberRows, partitionByPreferences, SubscriberRow } from './full-sync-rules';
 
 const id = '0190a0e0-0000-7000-8000-000000000001';
 const id2 = '0190a0e0-0000-7000-8000-000000000002';
@@ -58,5 +58,23 @@ describe('batchContradictions', () => {
   it('rejects a total, list or tenant that differs from earlier batches', () => {
     const errors = batchContradictions({ tenantId: l, listId: t, batchTotal: 4, batchNo: 1 }, header);
     expect(Object.keys(errors).sort()).toEqual(['batch_total', 'list_id', 'tenant_id']);
+  });
+});
+
+describe('partitionByPreferences', () => {
+  const row = (n: number, preferences: Record<string, unknown> | null): SubscriberRow => ({ id: `${id.slice(0, -1)}${n}`, email: `u${n}@example.com`, status: 'active', preferences });
+
+  it('keeps stored preferences for rows without any and replaces them with an object, even an empty one', () => {
+    const rows = [row(1, null), row(2, { city: 'Oslo' }), row(3, null), row(4, {})];
+    expect(partitionByPreferences(rows)).toEqual([
+      [true, [rows[0], rows[2]]],
+      [false, [rows[1], rows[3]]],
+    ]);
+  });
+
+  it('answers one part for a uniform batch and none for an empty one', () => {
+    expect(partitionByPreferences([row(1, null)])).toEqual([[true, [row(1, null)]]]);
+    expect(partitionByPreferences([row(1, { a: 1 })])).toEqual([[false, [row(1, { a: 1 })]]]);
+    expect(partitionByPreferences([])).toEqual([]);
   });
 });

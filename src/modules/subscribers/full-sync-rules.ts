@@ -81,3 +81,13 @@ export function batchContradictions(batch: BatchHeader, sync: SyncHeader | null)
   if (sync.tenantId !== batch.tenantId.toLowerCase()) errors.tenant_id = ['tenant_id differs from earlier batches of this sync'];
   return errors;
 }
+
+/**
+ * Splits rows into those that carry no preferences (stored ones are kept) and those that carry an object (it
+ * replaces them), each part in input order; empty parts are left out, so a uniform batch is one statement.
+ */
+export function partitionByPreferences(rows: SubscriberRow[]): [keep: boolean, rows: SubscriberRow[]][] {
+  const keep = rows.filter((r) => r.preferences === null);
+  const replace = rows.filter((r) => r.preferences !== null);
+  return ([[true, keep], [false, replace]] as [boolean, SubscriberRow[]][]).filter(([, part]) => part.length > 0);
+}

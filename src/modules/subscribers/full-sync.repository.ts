@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
-import { BatchHeader, SubscriberRow } from './full-sync-rules';
+import { BatchHeader, partitionByPreferences, SubscriberRow } from './full-sync-rules';
 import { FullSync, FullSyncBatch } from './full-sync.entity';
 import { SUPPRESSED_STATUS, SUPPRESSING_STATUSES } from './subscriber-status';
 
@@ -25,16 +25,22 @@ FROM unnest($2::uuid[], $3::text[]) AS u(sid, email)
 ON CONFLICT (tenant_id, email) WHERE lifted_at IS NULL DO NOTHING
 RETURNING email`;
 
-/** Newer-wins upsert of the profiles; a suppressed address keeps its suppression status whatever the batch says. */
-const UPSERT_SUBSCRIBERS = `
+/**
+ * Newer-wins upsert of the profiles; a suppressed address keeps its suppression status whatever the batch says.
+ * `keepPreferences`: the rows carry no preferences, so an existing profile keeps the stored ones (a new one gets
+ * `{}`); otherwise the batch's object replaces them. Two statements because ON CONFLICT … DO UPDATE cannot see
+ * the input row, only EXCLUDED, where an absent value is already `{}`.
+ */
+const upsertSubscribersSql = (keepPreferences: boolean) => `
 INSERT INTO subscribers AS s (tenant_id, id, email, status, preferences, last_occurred_at)
 SELECT $1, u.id, u.email, COALESCE(${SUPPRESSED_STATUS}, u.status), COALESCE(u.preferences, '{}'::jsonb), $2
 FROM unnest($3::uuid[], $4::text[], $5::text[], $6::jsonb[]) AS u(id, email, status, preferences)
 LEFT JOIN suppressions sup ON sup.tenant_id = $1 AND sup.email = u.email AND sup.lifted_at IS NULL
 ON CONFLICT (tenant_id, id) DO UPDATE
-SET email = EXCLUDED.email, status = EXCLUDED.status, preferences = EXCLUDED.preferences,
+SET email = EXCLUDED.email, status = EXCLUDED.status,${keepPreferences ? '' : ' preferences = EXCLUDED.preferences,'}
     last_occurred_at = EXCLUDED.last_occurred_at, updated_at = now()
 WHERE s.last_occurred_at <= EXCLUDED.last_occurred_at`;
+const UPSERT_SUBSCRIBERS = { replace: upsertSubscribersSql(false), keep: upsertSubscribersSql(true) };
 
 /** Newer-wins upsert of the memberships; a row a newer event or sync wrote is left alone (and not marked). */
 const UPSERT_MEMBERSHIPS = `
@@ -66,7 +72,17 @@ export async function upsertSyncRows(query: QueryFn, input: SyncRowsInput): Prom
     }[];
     suppressed = inserted.map((r) => r.email);
   }
-  await query(UPSERT_SUBSCRIBERS, [tenantId, occurredAt, ids, emails, statuses, rows.map((r) => r.preferences)]);
+  // Absent preferences keep the stored ones; an object (even `{}`) replaces them: see docs/subscribers.md.
+  for (const [keep, part] of partitionByPreferences(rows)) {
+    await query(UPSERT_SUBSCRIBERS[keep ? 'keep' : 'replace'], [
+      tenantId,
+      occurredAt,
+      part.map((r) => r.id),
+      part.map((r) => r.email),
+      part.map((r) => r.status),
+      part.map((r) => r.preferences),
+    ]);
+  }
   await query(UPSERT_MEMBERSHIPS, [tenantId, listId, occurredAt, syncId, ids, emails, statuses, rows.map(() => uuidv7())]);
   return suppressed;
 }

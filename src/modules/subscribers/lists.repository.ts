@@ -8,14 +8,14 @@ export class ListsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /** The existing subscriber of each address (the most recently updated one when Member Center has several). */
-  async subscribersByEmail(m: EntityManager, tenantId: string, emails: string[]): Promise<Map<string, { id: string; preferences: Record<string, unknown> }>> {
-    const rows: { email: string; id: string; preferences: Record<string, unknown> }[] = await m.query(
-      `SELECT DISTINCT ON (email) email, id, preferences FROM subscribers
+  async subscribersByEmail(m: EntityManager, tenantId: string, emails: string[]): Promise<Map<string, { id: string }>> {
+    const rows: { email: string; id: string }[] = await m.query(
+      `SELECT DISTINCT ON (email) email, id FROM subscribers
         WHERE tenant_id = $1 AND email = ANY($2::text[])
         ORDER BY email, last_occurred_at DESC, id`,
       [tenantId, emails],
     );
-    return new Map(rows.map((r) => [r.email, { id: r.id, preferences: r.preferences }]));
+    return new Map(rows.map((r) => [r.email, { id: r.id }]));
   }
 
   /** Of these addresses, those on the tenant's active suppression list. */

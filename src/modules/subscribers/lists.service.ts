@@ -145,8 +145,8 @@ export class ListsService {
       const emails = unique.map((r) => r.email);
       const known = await this.sql.subscribersByEmail(m, tenantId, emails);
       const syncRows: SubscriberRow[] = unique
-        // the upsert replaces preferences, so a member given none keeps the ones it has
-        .map((r) => ({ ...r, id: known.get(r.email)?.id ?? uuidv7(), preferences: r.preferences ?? known.get(r.email)?.preferences ?? null }))
+        // a member given no preferences keeps the stored ones: the upsert's rule (null = keep)
+        .map((r) => ({ ...r, id: known.get(r.email)?.id ?? uuidv7() }))
         // one lock order for concurrent writes of overlapping rows (as in full sync)
         .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
       await upsertSyncRows((sql, params) => m.query(sql, params), { tenantId, listId, syncId: writeId, occurredAt: new Date(), rows: syncRows });

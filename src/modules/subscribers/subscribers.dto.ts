@@ -37,7 +37,11 @@ export class SubscriberPayloadDto {
   @Matches(EMAIL, { message: 'email must be an email' })
   email!: string;
   @ApiProperty({ enum: SUBSCRIBER_STATUSES }) @IsIn(SUBSCRIBER_STATUSES) status!: SubscriberStatus;
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'Replaces the stored preferences ({} clears them); absent or null keeps them (events and full-sync batches alike).',
+  })
   @IsOptional()
   @IsObject()
   preferences?: Record<string, unknown>;
@@ -191,7 +195,7 @@ export class UpdateListDto extends CreateListDto {}
 export class AdminMemberDto {
   @ApiProperty({ example: 'ann@example.com' }) email!: string;
   @ApiPropertyOptional({ enum: ADMIN_MEMBER_STATUSES, default: 'active' }) status?: AdminMemberStatus;
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { first_name: 'Ann' } })
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { first_name: 'Ann' }, description: 'Replaces the stored preferences; absent keeps them.' })
   preferences?: Record<string, unknown>;
 }
 
