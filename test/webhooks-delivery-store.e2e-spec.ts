@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
+import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { DeliveryReconciler } from '../src/modules/deliveries/reconciler';
 import { DeliveryProducer, DueAttempt } from '../src/modules/deliveries/delivery.producer';
 import { AttemptRecord, DeliveriesRepository } from '../src/modules/deliveries/deliveries.repository';
@@ -55,7 +57,8 @@ describe('the delivery worker\'s statements: batched record, keyset reconcile', 
   it('records every attempt and settles its row; counts successes first, then deads', async () => {
     const sub = await subscription(5);
     const ids = [await delivery(sub), await delivery(sub), await delivery(sub)];
-    const query = jest.spyOn(t.app.get(DataSource), 'query');
+    // The worker's hot statements go to TypeORM's pg pool directly (no QueryRunner per statement).
+    const query = jest.spyOn((t.app.get(DataSource).driver as PostgresDriver).master as Pool, 'query');
     const recorded = await Promise.all([
       store.record(attempt(ids[0], sub, 'dead')),
       store.record(attempt(ids[1], sub, 'success')),
