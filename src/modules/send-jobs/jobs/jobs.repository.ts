@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
-import { v7 as uuidv7 } from 'uuid';
 import { Batcher } from '../../../common/batching/batcher';
+import { completionCte, completionParams, PendingIdempotency } from '../../../common/idempotency/pending-idempotency';
 import { Page, PageQueryDto, paginate } from '../../../common/pagination/cursor';
 import { Job, JobPayload, JobStatus, JobType } from './job.entity';
 
@@ -14,12 +14,19 @@ export interface ClaimedJob {
   attempts: number;
 }
 
-interface NewJob {
+export interface NewJob {
   id: string;
   tenantId: string;
   type: JobType;
   payload: JobPayload;
   webhookUrl: string | null;
+  createdAt: Date;
+}
+
+/** A new job and, when its request claimed an Idempotency-Key, the response to store with it. */
+interface Insert {
+  job: NewJob;
+  response: { key: PendingIdempotency; body: unknown } | null;
 }
 
 /** A job that has just ended: what its callback and engine event carry. */
@@ -71,28 +78,40 @@ SELECT id, tenant_id AS "tenantId", attempts, next_run_at AS "nextRunAt", next_r
  */
 @Injectable()
 export class JobsRepository {
-  private readonly inserts = new Batcher((jobs: NewJob[]) => this.insertMany(jobs), { maxBatch: 100, maxConcurrent: 2 });
+  private readonly inserts = new Batcher((items: Insert[]) => this.insertMany(items), { maxBatch: 100, maxConcurrent: 2 });
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @InjectRepository(Job) private readonly jobs: Repository<Job>,
   ) {}
 
-  /** A new queued job, due now; concurrent submits share one INSERT. */
-  insert(tenantId: string, type: JobType, payload: JobPayload, webhookUrl: string | null): Promise<{ id: string; createdAt: Date }> {
-    return this.inserts.run({ id: uuidv7(), tenantId, type, payload, webhookUrl });
+  /**
+   * A new queued job, due now. Concurrent submits share one statement, which also stores their Idempotency-Key
+   * responses: the job and its replayable answer commit together.
+   */
+  insert(job: NewJob, response: Insert['response']): Promise<void> {
+    return this.inserts.run({ job, response });
   }
 
-  private async insertMany(jobs: NewJob[]): Promise<{ id: string; createdAt: Date }[]> {
-    const rows = (await this.db.query(
-      `INSERT INTO jobs (id, tenant_id, type, payload, webhook_url, status, next_run_at)
-       SELECT v.id, v.tenant_id, v.type, v.payload, v.webhook_url, 'queued', now()
-         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::jsonb[], $5::text[]) AS v(id, tenant_id, type, payload, webhook_url)
-       RETURNING id, created_at AS "createdAt"`,
-      [jobs.map((j) => j.id), jobs.map((j) => j.tenantId), jobs.map((j) => j.type), jobs.map((j) => JSON.stringify(j.payload)), jobs.map((j) => j.webhookUrl)],
-    )) as { id: string; createdAt: Date }[];
-    const createdAt = new Map(rows.map((r) => [r.id, r.createdAt]));
-    return jobs.map((j) => ({ id: j.id, createdAt: createdAt.get(j.id) as Date }));
+  private async insertMany(items: Insert[]): Promise<void[]> {
+    const jobs = items.map((i) => i.job);
+    const responses = items.flatMap((i) => (i.response ? [i.response] : []));
+    await this.db.query(
+      `WITH completed AS (${completionCte(7)})
+       INSERT INTO jobs (id, tenant_id, type, payload, webhook_url, status, next_run_at, created_at, updated_at)
+       SELECT v.id, v.tenant_id, v.type, v.payload, v.webhook_url, 'queued', now(), v.created_at, v.created_at
+         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::jsonb[], $5::text[], $6::timestamptz[]) AS v(id, tenant_id, type, payload, webhook_url, created_at)`,
+      [
+        jobs.map((j) => j.id),
+        jobs.map((j) => j.tenantId),
+        jobs.map((j) => j.type),
+        jobs.map((j) => JSON.stringify(j.payload)),
+        jobs.map((j) => j.webhookUrl),
+        jobs.map((j) => j.createdAt.toISOString()),
+        ...completionParams(responses),
+      ],
+    );
+    return items.map(() => undefined);
   }
 
   find(tenantId: string, id: string): Promise<Job | null> {
