@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { v7 as uuidv7 } from 'uuid';
 import { AppConfig } from '../../../config/app-config';
 import { OneOffDeliveries } from '../../deliveries/one-off-deliveries';
 import { CredentialsService } from '../../tenants/credentials.service';
@@ -68,9 +69,12 @@ export class JobCompletion {
       if (secret) callbacks.push({ job, secret });
       else this.logger.error(`job ${job.id}: tenant ${job.tenantId} has no callback secret; callback not sent`);
     }
-    const ids = await this.deliveries.createMany(
+    // A job the worker's settle linked already keeps that id; others (SES event, unknown timeout) get one here.
+    const ids = callbacks.map(({ job }) => job.callbackDeliveryId ?? uuidv7());
+    await this.deliveries.createMany(
       manager,
-      callbacks.map(({ job, secret }) => ({
+      callbacks.map(({ job, secret }, i) => ({
+        id: ids[i],
         tenantId: job.tenantId,
         url: job.webhookUrl as string,
         secret,
@@ -78,9 +82,12 @@ export class JobCompletion {
         retrySchedule: this.config.JOB_CALLBACK_RETRY_SCHEDULE_SECONDS,
       })),
     );
-    const links = callbacks.map(({ job }, i) => ({ id: job.id, deliveryId: ids[i] }));
+    const byJob = new Map(callbacks.map(({ job }, i) => [job.id, ids[i]]));
+    const links = jobs.flatMap((job) => {
+      const id = byJob.get(job.id) ?? null;
+      return id === job.callbackDeliveryId ? [] : [{ id: job.id, deliveryId: id }];
+    });
     await this.jobs.setCallbacks(manager, links);
-    const byJob = new Map(links.map((l) => [l.id, l.deliveryId]));
     return jobs.map((job) => byJob.get(job.id) ?? null);
   }
 

@@ -39,6 +39,8 @@ export interface EndedJob {
   webhookUrl: string | null;
   failureReason: string | null;
   completedAt: Date;
+  /** Set by the worker's settle (an id its callback delivery is then inserted with); null otherwise. */
+  callbackDeliveryId: string | null;
 }
 
 /** A settled job that will run again (its next run is added after the commit). */
@@ -56,7 +58,8 @@ export type JobSettlement =
   | { status: 'retry'; reason: string; delayMs: number };
 
 const ENDED_OF = (t: string) => `${t}.id, ${t}.tenant_id AS "tenantId", ${t}.status, ${t}.attempts, ${t}.payload,
-  ${t}.webhook_url AS "webhookUrl", ${t}.failure_reason AS "failureReason", ${t}.completed_at AS "completedAt"`;
+  ${t}.webhook_url AS "webhookUrl", ${t}.failure_reason AS "failureReason", ${t}.completed_at AS "completedAt",
+  ${t}.callback_delivery_id AS "callbackDeliveryId"`;
 const ENDED = ENDED_OF('jobs');
 
 /** UPDATE … RETURNING through pg: `[rows, count]`. */
@@ -144,9 +147,14 @@ export class JobsRepository {
   /**
    * The claim holder's outcomes for a batch, in one statement in the caller's transaction. Answers the rows it
    * changed: ended ones (`succeeded`/`fatal`, with what their callback and event carry) and retries; a job that is
-   * no longer this worker's (an SES event or the unknown timeout settled it first) is absent.
+   * no longer this worker's (an SES event or the unknown timeout settled it first) is absent. An ended job with a
+   * `webhookUrl` is linked to `callbackId` here, the id its callback delivery is to be inserted with.
    */
-  async settleMany(manager: EntityManager, workerId: string, settled: { id: string; settlement: JobSettlement }[]): Promise<(EndedJob | RetriedJob)[]> {
+  async settleMany(
+    manager: EntityManager,
+    workerId: string,
+    settled: { id: string; settlement: JobSettlement; callbackId: string }[],
+  ): Promise<(EndedJob | RetriedJob)[]> {
     if (!settled.length) return [];
     const column = <T>(f: (s: JobSettlement) => T) => settled.map(({ settlement }) => f(settlement));
     return rowsOf<EndedJob | RetriedJob>(
@@ -157,8 +165,10 @@ export class JobsRepository {
                 claimed_by = CASE WHEN v.status = 'retry' THEN NULL ELSE j.claimed_by END,
                 next_run_at = CASE WHEN v.status = 'retry' THEN now() + make_interval(secs => v.delay_ms / 1000) END,
                 completed_at = CASE WHEN v.status = 'retry' THEN NULL ELSE now() END,
+                callback_delivery_id = CASE WHEN v.status <> 'retry' AND j.webhook_url IS NOT NULL THEN v.callback_id END,
                 updated_at = now()
-           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::float8[]) AS v(id, status, provider_message_id, reason, delay_ms)
+           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::float8[], $7::uuid[])
+                AS v(id, status, provider_message_id, reason, delay_ms, callback_id)
           WHERE j.id = v.id AND j.claimed_by = $6 AND j.status = 'running'
          RETURNING ${ENDED_OF('j')}`,
         [
@@ -168,6 +178,7 @@ export class JobsRepository {
           column((s) => (s.status === 'succeeded' ? null : s.reason.slice(0, 1000))),
           column((s) => (s.status === 'retry' ? s.delayMs : 0)),
           workerId,
+          settled.map((s) => s.callbackId),
         ],
       ),
     );
@@ -201,8 +212,8 @@ export class JobsRepository {
     return rows[0] ?? null;
   }
 
-  /** Links ended jobs to their callback deliveries (one statement for a batch). */
-  async setCallbacks(manager: EntityManager, links: { id: string; deliveryId: string }[]): Promise<void> {
+  /** Links ended jobs to their callback deliveries, or unlinks them (null), in one statement for a batch. */
+  async setCallbacks(manager: EntityManager, links: { id: string; deliveryId: string | null }[]): Promise<void> {
     if (!links.length) return;
     await manager.query(
       `UPDATE jobs j SET callback_delivery_id = v.delivery_id FROM unnest($1::uuid[], $2::uuid[]) AS v(id, delivery_id) WHERE j.id = v.id`,
