@@ -23,6 +23,17 @@ export function callbackBody(job: EndedJob): Record<string, unknown> {
 }
 
 /**
+ * The link writes an ending still needs: jobs whose row does not yet name the callback delivery they got (none
+ * when the worker's settle linked it already), and a settle's link to a callback that was not created (no secret).
+ */
+export function callbackLinks(jobs: Pick<EndedJob, 'id' | 'callbackDeliveryId'>[], deliveryOf: Map<string, string>): { id: string; deliveryId: string | null }[] {
+  return jobs.flatMap((job) => {
+    const deliveryId = deliveryOf.get(job.id) ?? null;
+    return deliveryId === job.callbackDeliveryId ? [] : [{ id: job.id, deliveryId }];
+  });
+}
+
+/**
  * What happens when a job ends, in the transaction that ended it: the `job.succeeded` / `job.failed` engine
  * event and, when the job has a `webhookUrl`, its callback as a one-off delivery signed with the tenant's
  * callback secret and retried on JOB_CALLBACK_RETRY_SCHEDULE_SECONDS. Whoever ends a job (worker, SES event,
@@ -83,11 +94,7 @@ export class JobCompletion {
       })),
     );
     const byJob = new Map(callbacks.map(({ job }, i) => [job.id, ids[i]]));
-    const links = jobs.flatMap((job) => {
-      const id = byJob.get(job.id) ?? null;
-      return id === job.callbackDeliveryId ? [] : [{ id: job.id, deliveryId: id }];
-    });
-    await this.jobs.setCallbacks(manager, links);
+    await this.jobs.setCallbacks(manager, callbackLinks(jobs, byJob));
     return jobs.map((job) => byJob.get(job.id) ?? null);
   }
 
