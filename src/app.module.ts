@@ -1,6 +1,6 @@
 import { BullModule } from '@nestjs/bull';
 import { DynamicModule, Module, Type } from '@nestjs/common';
-import { APP_GUARD, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
+import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
@@ -69,6 +69,8 @@ export class AppModule {
       imports: [
         AppConfigModule.register(env),
         LoggerModule.forRoot({
+          // No per-request middleware: configure-app logs finished requests from a Fastify hook (common/logging/request-log.ts).
+          forRoutes: [],
           pinoHttp: {
             level: env.LOG_LEVEL,
             transport: logTransport(env.NODE_ENV),
@@ -100,13 +102,13 @@ export class AppModule {
         QueueMetrics,
         MetricsAccess,
         ...(env.runsWorker ? [WorkerCheck, PeriodicJobs, WorkerHeartbeat] : []),
-        // Order matters: note the route's error dialect, authenticate, check size, count against the rate limit.
+        // Order matters: note the route's error dialect, authenticate, check size, count against the rate limit,
+        // then refuse ill-formed input (before interceptors and pipes; signature-guarded routes: after their guard).
         { provide: APP_GUARD, useClass: ValidationStatusGuard },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_GUARD, useClass: BodyLimitGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },
-        // After every guard (route signature guards too), before route interceptors and pipes.
-        { provide: APP_INTERCEPTOR, useClass: WellFormedInput },
+        { provide: APP_GUARD, useClass: WellFormedInput },
       ],
     };
   }

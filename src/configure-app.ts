@@ -1,5 +1,6 @@
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FastifyBodyParser, FastifyReply, FastifyRequest } from 'fastify';
+import { PinoLogger } from 'nestjs-pino';
 import { IncomingMessage, STATUS_CODES } from 'node:http';
 import { Duplex } from 'node:stream';
 import { parse as parseQuery } from 'node:querystring';
@@ -8,6 +9,7 @@ import { buildProblem } from './common/errors/problem';
 import { ProblemFilter } from './common/errors/problem.filter';
 import { MAX_BODY_BYTES } from './common/http/body-limit';
 import { RouteIndex } from './common/http/route-index';
+import { logRequest } from './common/logging/request-log';
 import { Metrics } from './common/metrics/metrics';
 import { AppLogger } from './common/ops/app-logger';
 import { mountBullBoard } from './common/ops/bull-board';
@@ -100,16 +102,20 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   app.useGlobalFilters(new ProblemFilter(routes));
   app.useGlobalPipes(createValidationPipe());
 
+  // Every request is measured; only errors, slow requests and a sample of the rest are logged (LOG_REQUEST_*).
   const metrics = app.get(Metrics);
+  const config = app.get(AppConfig);
+  const policy = { sample: config.LOG_REQUEST_SAMPLE, slowMs: config.LOG_SLOW_REQUEST_MS };
   fastify.addHook('onResponse', (req: FastifyRequest, reply: FastifyReply, done: () => void) => {
     metrics.httpDuration.observe(
       { method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
       reply.elapsedTime / 1000,
     );
+    logRequest(PinoLogger.root, policy, req, reply);
     done();
   });
 
   mountSwagger(app);
   await mountBullBoard(app);
-  if (app.get(AppConfig).runsApi) await mountConsole(app);
+  if (config.runsApi) await mountConsole(app);
 }

@@ -26,7 +26,7 @@ async function freePort(): Promise<number> {
 }
 
 /**
- * A real api process (src/main.ts, LOG_LEVEL=info) whose stdout is captured; every route of the OpenAPI document
+ * A real api process (src/main.ts, LOG_LEVEL=info, every request logged: LOG_REQUEST_SAMPLE=1) whose stdout is captured; every route of the OpenAPI document
  * is called with real credentials and a marker secret in every place a credential can travel, and the captured
  * log must contain none of them.
  */
@@ -43,7 +43,7 @@ describe('no secret in any log line', () => {
       cwd: ROOT,
       env: {
         PATH: process.env.PATH, TS_NODE_PROJECT: join(ROOT, 'tsconfig.json'), NODE_ENV: 'test', APP_ROLE: 'api', PORT: String(port),
-        LOG_LEVEL: 'info', DATABASE_URL: t.env.DATABASE_URL, DB_MIGRATE: 'false', REDIS_URL: t.env.REDIS_URL,
+        LOG_LEVEL: 'info', LOG_REQUEST_SAMPLE: '1', DATABASE_URL: t.env.DATABASE_URL, DB_MIGRATE: 'false', REDIS_URL: t.env.REDIS_URL,
         REDIS_KEY_PREFIX: t.env.REDIS_KEY_PREFIX, JWT_SECRET: TEST_JWT_SECRET, APP_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
         SES_EVENTS_HMAC_SECRET: SES_SECRET, METRICS_TOKEN, WEBHOOK_ALLOWED_CIDRS: '127.0.0.0/8', WEBHOOK_ALLOW_HTTP: 'true',
       },

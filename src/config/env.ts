@@ -4,6 +4,7 @@ import {
   IsEnum,
   IsIn,
   IsInt,
+  IsNumber,
   IsOptional,
   IsString,
   IsUrl,
@@ -38,6 +39,9 @@ export class Env {
   @IsEnum(['api', 'worker', 'all']) APP_ROLE: AppRole = 'all';
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] }) PUBLIC_BASE_URL = 'http://localhost:3000';
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL = 'info';
+  /** Share of fast successful requests logged (errors and slow requests always are). */
+  @Transform(toInt) @IsNumber() @Min(0) @Max(1) LOG_REQUEST_SAMPLE = 0.01;
+  @Transform(toInt) @IsInt() @Min(1) LOG_SLOW_REQUEST_MS = 1000;
 
   // postgres
   @IsString() @MinLength(1) DATABASE_URL!: string;

@@ -2,6 +2,7 @@ import { applyDecorators, CanActivate, createParamDecorator, ExecutionContext, S
 import { ApiBearerAuth, ApiSecurity } from '@nestjs/swagger';
 import { ApiProblems } from '../errors/api-problems.decorator';
 import { AppError } from '../errors/app-error';
+import { WellFormedAfterRouteGuards } from '../validation/well-formed';
 import { Principal, Role } from './principal';
 
 export const AUTH_METADATA = 'send_engine:auth';
@@ -31,11 +32,14 @@ export function Authenticated(options: { role?: Role; apiKey?: boolean } = {}) {
   return applyDecorators(SetMetadata(AUTH_METADATA, requirement), ...security, ApiProblems(401, 403, 429));
 }
 
-/** A route guarded by a request signature instead of a principal; names the guard, its Swagger schemes and the 401. */
+/**
+ * A route guarded by a request signature instead of a principal; names the guard, its Swagger schemes and the 401.
+ * The well-formed input check runs after the signature guard, so an unsigned caller learns nothing about validation.
+ */
 export function SignedBy(guard: Type<CanActivate>, ...schemes: string[]) {
   const requirement: AuthRequirement = { kind: 'signature', guard: guard.name };
   const security = schemes.length ? [ApiSecurity(Object.fromEntries(schemes.map((s) => [s, []])) as never)] : [];
-  return applyDecorators(SetMetadata(AUTH_METADATA, requirement), UseGuards(guard), ...security, ApiProblems(401));
+  return applyDecorators(SetMetadata(AUTH_METADATA, requirement), UseGuards(guard, WellFormedAfterRouteGuards), ...security, ApiProblems(401));
 }
 
 /** An unauthenticated route; the reason is required so every exception to "secure by default" is explained. */

@@ -1,6 +1,7 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { AppError, FieldErrors } from '../errors/app-error';
 import { isNullable } from './decorators';
+import { validateFast } from './fast-path';
 
 /** Flattens class-validator's tree into `field.path → messages`. */
 export function toFieldErrors(errors: ValidationError[], prefix = ''): FieldErrors {
@@ -41,7 +42,17 @@ export function unexpectedNulls(dto: object, prefix = ''): FieldErrors {
 
 /** Whitelist + transform; failures become `validation_failed` with per-field `errors`; `null` only where declared. */
 class AppValidationPipe extends ValidationPipe {
+  constructor(
+    options: ConstructorParameters<typeof ValidationPipe>[0],
+    private readonly fastPaths: boolean,
+  ) {
+    super(options);
+  }
+
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    // A hot DTO's own check builds a valid body directly; anything it does not accept gets the full validation.
+    const fast = this.fastPaths && metadata.type === 'body' ? validateFast(metadata.metatype, value) : undefined;
+    if (fast) return fast;
     const out: unknown = await super.transform(value, metadata);
     // Only what the pipe itself built: an instance of the declared DTO class (a streamed upload is left alone).
     const built = isDto(out) && typeof metadata.metatype === 'function' && metadata.metatype !== Object && out instanceof metadata.metatype;
@@ -55,12 +66,16 @@ class AppValidationPipe extends ValidationPipe {
   }
 }
 
-export function createValidationPipe(): ValidationPipe {
-  return new AppValidationPipe({
-    whitelist: true,
-    transform: true,
-    forbidUnknownValues: false,
-    stopAtFirstError: false,
-    exceptionFactory: (errors) => AppError.validation(toFieldErrors(errors)),
-  });
+/** `fastPaths: false` only in specs that compare a DTO's fast path with the full validation. */
+export function createValidationPipe({ fastPaths = true } = {}): ValidationPipe {
+  return new AppValidationPipe(
+    {
+      whitelist: true,
+      transform: true,
+      forbidUnknownValues: false,
+      stopAtFirstError: false,
+      exceptionFactory: (errors) => AppError.validation(toFieldErrors(errors)),
+    },
+    fastPaths,
+  );
 }
