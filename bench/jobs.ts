@@ -2,14 +2,15 @@
  * `npm run bench -- jobs`: 10,000 jobs submitted over HTTP (`POST /jobs`, several in flight, each with a
  * `webhookUrl`) to the engine as an `api` and a `worker` process, the SES peer answering at once, rate limits off.
  * Figure: jobs/s from the first submit to the last completion callback received. Ceiling, same run, same machine:
- * a bare `SESv2Client` SendEmail loop with the worker's concurrency to the same SES peer.
+ * a bare `SESv2Client` SendEmail loop with the worker's concurrency to the same SES peer. BENCH_CPU_PROF=<dir>
+ * writes `jobs-api.cpuprofile` and `jobs-worker.cpuprofile` there (the load window only).
  */
 import { Pool } from 'undici';
 import { signToken } from '../src/common/auth/token-issuer';
 import { JOB_CONCURRENCY } from '../src/modules/send-jobs/jobs/jobs.processor';
 import { SesPeer } from '../test/peers/ses-peer';
 import { sesCeiling } from './_ses-ceiling';
-import { ask, benchRun, CpuWindow, formatCpu, json, JWT_SECRET, loop, waitForReceived } from './_harness';
+import { ask, benchRun, CpuWindow, formatCpu, json, JWT_SECRET, loop, startProfiles, stopProfiles, waitForReceived } from './_harness';
 
 // BENCH_JOBS shrinks the run on a machine too busy for 10k in a few minutes (the figure is a rate).
 const JOBS = Number(process.env.BENCH_JOBS ?? 10_000);
@@ -38,6 +39,7 @@ export async function run(): Promise<void> {
       await ask(receiver, 'reset');
       const pool = new Pool(engine.base, { connections: IN_FLIGHT });
       const window = await CpuWindow.open([engine.db]);
+      await startProfiles([engine.api, engine.worker]);
       const started = Date.now();
       await loop(JOBS, IN_FLIGHT, async (i) => {
         const res = await pool.request({
@@ -60,6 +62,7 @@ export async function run(): Promise<void> {
       const rate = stats.count / ((stats.last - started) / 1000);
       const parts = { api: engine.api.pid, worker: engine.worker.pid, receiver: receiver.child.pid, 'load generator + SES peer': process.pid };
       const cpu = await window.close(parts, stats.count);
+      await stopProfiles({ 'jobs-api': engine.api, 'jobs-worker': engine.worker });
       const ceiling = Math.max(ceilingBefore, await sesCeiling(endpoint, 10, JOB_CONCURRENCY));
 
       console.log(`${JOBS} jobs over HTTP, ${IN_FLIGHT} submits in flight, api + worker process, SES peer, rate limits off`);

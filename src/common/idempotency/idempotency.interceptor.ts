@@ -8,6 +8,7 @@ import { Principal } from '../auth/principal';
 import { AppError } from '../errors/app-error';
 import { requestFingerprint } from './fingerprint';
 import { IdempotencyStore } from './idempotency.store';
+import { PendingIdempotency, WithPendingIdempotency } from './pending-idempotency';
 
 export const IDEMPOTENCY_METADATA = 'send_engine:idempotency';
 export interface IdempotencyOptions {
@@ -59,9 +60,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
       return of(row.responseBody);
     }
 
-    const status = this.successStatus(context);
+    const pending: PendingIdempotency = { owner, scope, key, statusCode: this.successStatus(context), stored: false };
+    (req as WithPendingIdempotency).idempotency = pending;
     return next.handle().pipe(
-      switchMap((body) => from(this.store.complete({ owner, scope, key }, status, body ?? null)).pipe(switchMap(() => of(body)))),
+      // A handler that stored its response with its own work (PendingIdempotency) has nothing left to write.
+      switchMap((body) => (pending.stored ? of(body) : from(this.store.complete({ owner, scope, key }, pending.statusCode, body ?? null)).pipe(switchMap(() => of(body))))),
       catchError((err: unknown) =>
         from(this.store.release({ owner, scope, key })).pipe(
           tap(() => {

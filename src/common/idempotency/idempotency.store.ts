@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { LessThan, Repository } from 'typeorm';
 import { Batcher } from '../batching/batcher';
 import { IdempotencyKey } from './idempotency-key.entity';
+import { completionCte, completionParams } from './pending-idempotency';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 
@@ -28,10 +29,7 @@ ON CONFLICT (owner, scope, key) DO UPDATE
  WHERE idempotency_keys.expires_at < now()
 RETURNING owner, scope, key`;
 
-const COMPLETE = `
-UPDATE idempotency_keys k SET state = 'completed', status_code = v.status_code, response_body = v.body
-  FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::jsonb[]) AS v(owner, scope, key, status_code, body)
- WHERE k.owner = v.owner AND k.scope = v.scope AND k.key = v.key`;
+const COMPLETE = completionCte(1);
 
 const idOf = (k: KeyId) => JSON.stringify([k.owner, k.scope, k.key]);
 
@@ -78,13 +76,7 @@ export class IdempotencyStore {
   }
 
   private async completeMany(items: Completion[]): Promise<void[]> {
-    await this.rows.query(COMPLETE, [
-      items.map((i) => i.owner),
-      items.map((i) => i.scope),
-      items.map((i) => i.key),
-      items.map((i) => i.statusCode),
-      items.map((i) => (i.body === null || i.body === undefined ? null : JSON.stringify(i.body))),
-    ]);
+    await this.rows.query(COMPLETE, completionParams(items.map(({ body, ...key }) => ({ key, body }))));
     return items.map(() => undefined);
   }
 }

@@ -251,6 +251,7 @@ function recordParams(ids: string[], items: AttemptRecord[], disableAfter: numbe
 
 /** A one-off delivery row to write (see OneOffDeliveries). */
 export interface NewOneOff {
+  id?: string;
   tenantId: string;
   url: string;
   sealedSecret: string;
@@ -345,7 +346,7 @@ export class DeliveriesRepository {
    */
   async insertOneOffs(manager: EntityManager, ds: NewOneOff[]): Promise<string[]> {
     if (!ds.length) return [];
-    const ids = ds.map(() => uuidv7());
+    const ids = ds.map((d) => d.id ?? uuidv7());
     await manager.query(
       `INSERT INTO webhook_deliveries (id, tenant_id, target_url, sealed_secret, body, retry_schedule, status, next_attempt_at)
        SELECT v.id, v.tenant_id, v.url, v.sealed_secret, v.body, ARRAY(SELECT jsonb_array_elements_text(v.schedule)::int), 'pending', now()

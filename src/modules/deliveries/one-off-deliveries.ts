@@ -7,6 +7,8 @@ import { DeliveryProducer } from './delivery.producer';
 
 /** A request to one URL that belongs to no subscription (a job's completion callback). */
 export interface OneOffDelivery {
+  /** The row id, when the caller chose it (to link it in its own statement); a new UUIDv7 otherwise. */
+  id?: string;
   tenantId: string;
   url: string;
   /** The `whsec_…` secret that signs it; stored sealed on the row. */

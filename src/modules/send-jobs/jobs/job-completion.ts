@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { v7 as uuidv7 } from 'uuid';
 import { AppConfig } from '../../../config/app-config';
 import { OneOffDeliveries } from '../../deliveries/one-off-deliveries';
 import { CredentialsService } from '../../tenants/credentials.service';
@@ -19,6 +20,17 @@ export function callbackBody(job: EndedJob): Record<string, unknown> {
     payload: job.payload,
     completedAt: new Date(job.completedAt).toISOString(),
   };
+}
+
+/**
+ * The link writes an ending still needs: jobs whose row does not yet name the callback delivery they got (none
+ * when the worker's settle linked it already), and a settle's link to a callback that was not created (no secret).
+ */
+export function callbackLinks(jobs: Pick<EndedJob, 'id' | 'callbackDeliveryId'>[], deliveryOf: Map<string, string>): { id: string; deliveryId: string | null }[] {
+  return jobs.flatMap((job) => {
+    const deliveryId = deliveryOf.get(job.id) ?? null;
+    return deliveryId === job.callbackDeliveryId ? [] : [{ id: job.id, deliveryId }];
+  });
 }
 
 /**
@@ -68,9 +80,12 @@ export class JobCompletion {
       if (secret) callbacks.push({ job, secret });
       else this.logger.error(`job ${job.id}: tenant ${job.tenantId} has no callback secret; callback not sent`);
     }
-    const ids = await this.deliveries.createMany(
+    // A job the worker's settle linked already keeps that id; others (SES event, unknown timeout) get one here.
+    const ids = callbacks.map(({ job }) => job.callbackDeliveryId ?? uuidv7());
+    await this.deliveries.createMany(
       manager,
-      callbacks.map(({ job, secret }) => ({
+      callbacks.map(({ job, secret }, i) => ({
+        id: ids[i],
         tenantId: job.tenantId,
         url: job.webhookUrl as string,
         secret,
@@ -78,9 +93,8 @@ export class JobCompletion {
         retrySchedule: this.config.JOB_CALLBACK_RETRY_SCHEDULE_SECONDS,
       })),
     );
-    const links = callbacks.map(({ job }, i) => ({ id: job.id, deliveryId: ids[i] }));
-    await this.jobs.setCallbacks(manager, links);
-    const byJob = new Map(links.map((l) => [l.id, l.deliveryId]));
+    const byJob = new Map(callbacks.map(({ job }, i) => [job.id, ids[i]]));
+    await this.jobs.setCallbacks(manager, callbackLinks(jobs, byJob));
     return jobs.map((job) => byJob.get(job.id) ?? null);
   }
 

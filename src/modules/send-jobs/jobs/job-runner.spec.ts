@@ -38,7 +38,7 @@ describe('the job email and its callback body', () => {
 
   it('carries the public id, status, attempts, payload and completion time', () => {
     const completedAt = new Date('2025-08-20T10:02:00Z');
-    const ended = { ...job, status: 'succeeded' as const, webhookUrl: 'https://c.example/h', failureReason: null, completedAt };
+    const ended = { ...job, status: 'succeeded' as const, webhookUrl: 'https://c.example/h', failureReason: null, completedAt, callbackDeliveryId: null };
     expect(callbackBody(ended)).toEqual({
       jobId: 'job_01920c4e5a7b7c3d8e9f0a1b2c3d4e5f',
       status: 'succeeded',

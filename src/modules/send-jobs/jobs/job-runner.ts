@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { v7 as uuidv7 } from 'uuid';
 import { Batcher } from '../../../common/batching/batcher';
 import { Metrics } from '../../../common/metrics/metrics';
 import { AppConfig } from '../../../config/app-config';
@@ -155,7 +156,8 @@ export class JobRunner {
   private async settleMany(items: Settled[]): Promise<void[]> {
     const delays = new Map(items.flatMap(({ job, settlement: s }) => (s.status === 'retry' ? [[job.id, s.delayMs] as const] : [])));
     const { retried, callbacks } = await this.db.transaction(async (manager) => {
-      const rows = await this.jobs.settleMany(manager, this.worker.id, items.map(({ job, settlement }) => ({ id: job.id, settlement })));
+      // Callback delivery ids chosen up front, so the settle UPDATE links them (no second UPDATE of the rows).
+      const rows = await this.jobs.settleMany(manager, this.worker.id, items.map(({ job, settlement }) => ({ id: job.id, settlement, callbackId: uuidv7() })));
       const ended = rows.filter((r): r is EndedJob => r.status !== 'retry');
       return { retried: rows.filter((r) => r.status === 'retry'), callbacks: await this.completion.endedMany(manager, ended) };
     });

@@ -4,6 +4,7 @@ import { Authenticated, TenantId } from '../../../common/auth/auth.decorators';
 import { ApiProblems } from '../../../common/errors/api-problems.decorator';
 import { ValidationStatus } from '../../../common/errors/validation-status.decorator';
 import { Idempotent } from '../../../common/idempotency/idempotent.decorator';
+import { IdempotencyClaim, PendingIdempotency } from '../../../common/idempotency/pending-idempotency';
 import { Page } from '../../../common/pagination/cursor';
 import { RateLimit } from '../../../common/rate-limit/rate-limit.guard';
 import { CreateJobDto, JobCreatedResponse, JobPage, JobResponse, ListJobsQueryDto } from './jobs.dto';
@@ -79,8 +80,8 @@ export class JobsController {
     },
   })
   @ApiCreatedResponse({ type: JobCreatedResponse, headers: RATE_HEADERS, description: 'Queued' })
-  create(@TenantId() tenantId: string, @Body() dto: CreateJobDto): Promise<JobCreatedResponse> {
-    return this.jobs.submit(tenantId, dto);
+  create(@TenantId() tenantId: string, @Body() dto: CreateJobDto, @IdempotencyClaim() idempotency: PendingIdempotency | null): Promise<JobCreatedResponse> {
+    return this.jobs.submit(tenantId, dto, idempotency);
   }
 
   @Get()

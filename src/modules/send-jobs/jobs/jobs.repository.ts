@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
-import { v7 as uuidv7 } from 'uuid';
 import { Batcher } from '../../../common/batching/batcher';
+import { completionCte, completionParams, PendingIdempotency } from '../../../common/idempotency/pending-idempotency';
 import { Page, PageQueryDto, paginate } from '../../../common/pagination/cursor';
 import { Job, JobPayload, JobStatus, JobType } from './job.entity';
 
@@ -14,12 +14,19 @@ export interface ClaimedJob {
   attempts: number;
 }
 
-interface NewJob {
+export interface NewJob {
   id: string;
   tenantId: string;
   type: JobType;
   payload: JobPayload;
   webhookUrl: string | null;
+  createdAt: Date;
+}
+
+/** A new job and, when its request claimed an Idempotency-Key, the response to store with it. */
+interface Insert {
+  job: NewJob;
+  response: { key: PendingIdempotency; body: unknown } | null;
 }
 
 /** A job that has just ended: what its callback and engine event carry. */
@@ -32,6 +39,8 @@ export interface EndedJob {
   webhookUrl: string | null;
   failureReason: string | null;
   completedAt: Date;
+  /** Set by the worker's settle (an id its callback delivery is then inserted with); null otherwise. */
+  callbackDeliveryId: string | null;
 }
 
 /** A settled job that will run again (its next run is added after the commit). */
@@ -49,7 +58,8 @@ export type JobSettlement =
   | { status: 'retry'; reason: string; delayMs: number };
 
 const ENDED_OF = (t: string) => `${t}.id, ${t}.tenant_id AS "tenantId", ${t}.status, ${t}.attempts, ${t}.payload,
-  ${t}.webhook_url AS "webhookUrl", ${t}.failure_reason AS "failureReason", ${t}.completed_at AS "completedAt"`;
+  ${t}.webhook_url AS "webhookUrl", ${t}.failure_reason AS "failureReason", ${t}.completed_at AS "completedAt",
+  ${t}.callback_delivery_id AS "callbackDeliveryId"`;
 const ENDED = ENDED_OF('jobs');
 
 /** UPDATE … RETURNING through pg: `[rows, count]`. */
@@ -71,28 +81,40 @@ SELECT id, tenant_id AS "tenantId", attempts, next_run_at AS "nextRunAt", next_r
  */
 @Injectable()
 export class JobsRepository {
-  private readonly inserts = new Batcher((jobs: NewJob[]) => this.insertMany(jobs), { maxBatch: 100, maxConcurrent: 2 });
+  private readonly inserts = new Batcher((items: Insert[]) => this.insertMany(items), { maxBatch: 100, maxConcurrent: 2 });
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @InjectRepository(Job) private readonly jobs: Repository<Job>,
   ) {}
 
-  /** A new queued job, due now; concurrent submits share one INSERT. */
-  insert(tenantId: string, type: JobType, payload: JobPayload, webhookUrl: string | null): Promise<{ id: string; createdAt: Date }> {
-    return this.inserts.run({ id: uuidv7(), tenantId, type, payload, webhookUrl });
+  /**
+   * A new queued job, due now. Concurrent submits share one statement, which also stores their Idempotency-Key
+   * responses: the job and its replayable answer commit together.
+   */
+  insert(job: NewJob, response: Insert['response']): Promise<void> {
+    return this.inserts.run({ job, response });
   }
 
-  private async insertMany(jobs: NewJob[]): Promise<{ id: string; createdAt: Date }[]> {
-    const rows = (await this.db.query(
-      `INSERT INTO jobs (id, tenant_id, type, payload, webhook_url, status, next_run_at)
-       SELECT v.id, v.tenant_id, v.type, v.payload, v.webhook_url, 'queued', now()
-         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::jsonb[], $5::text[]) AS v(id, tenant_id, type, payload, webhook_url)
-       RETURNING id, created_at AS "createdAt"`,
-      [jobs.map((j) => j.id), jobs.map((j) => j.tenantId), jobs.map((j) => j.type), jobs.map((j) => JSON.stringify(j.payload)), jobs.map((j) => j.webhookUrl)],
-    )) as { id: string; createdAt: Date }[];
-    const createdAt = new Map(rows.map((r) => [r.id, r.createdAt]));
-    return jobs.map((j) => ({ id: j.id, createdAt: createdAt.get(j.id) as Date }));
+  private async insertMany(items: Insert[]): Promise<void[]> {
+    const jobs = items.map((i) => i.job);
+    const responses = items.flatMap((i) => (i.response ? [i.response] : []));
+    await this.db.query(
+      `WITH completed AS (${completionCte(7)})
+       INSERT INTO jobs (id, tenant_id, type, payload, webhook_url, status, next_run_at, created_at, updated_at)
+       SELECT v.id, v.tenant_id, v.type, v.payload, v.webhook_url, 'queued', now(), v.created_at, v.created_at
+         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::jsonb[], $5::text[], $6::timestamptz[]) AS v(id, tenant_id, type, payload, webhook_url, created_at)`,
+      [
+        jobs.map((j) => j.id),
+        jobs.map((j) => j.tenantId),
+        jobs.map((j) => j.type),
+        jobs.map((j) => JSON.stringify(j.payload)),
+        jobs.map((j) => j.webhookUrl),
+        jobs.map((j) => j.createdAt.toISOString()),
+        ...completionParams(responses),
+      ],
+    );
+    return items.map(() => undefined);
   }
 
   find(tenantId: string, id: string): Promise<Job | null> {
@@ -125,9 +147,14 @@ export class JobsRepository {
   /**
    * The claim holder's outcomes for a batch, in one statement in the caller's transaction. Answers the rows it
    * changed: ended ones (`succeeded`/`fatal`, with what their callback and event carry) and retries; a job that is
-   * no longer this worker's (an SES event or the unknown timeout settled it first) is absent.
+   * no longer this worker's (an SES event or the unknown timeout settled it first) is absent. An ended job with a
+   * `webhookUrl` is linked to `callbackId` here, the id its callback delivery is to be inserted with.
    */
-  async settleMany(manager: EntityManager, workerId: string, settled: { id: string; settlement: JobSettlement }[]): Promise<(EndedJob | RetriedJob)[]> {
+  async settleMany(
+    manager: EntityManager,
+    workerId: string,
+    settled: { id: string; settlement: JobSettlement; callbackId: string }[],
+  ): Promise<(EndedJob | RetriedJob)[]> {
     if (!settled.length) return [];
     const column = <T>(f: (s: JobSettlement) => T) => settled.map(({ settlement }) => f(settlement));
     return rowsOf<EndedJob | RetriedJob>(
@@ -138,8 +165,10 @@ export class JobsRepository {
                 claimed_by = CASE WHEN v.status = 'retry' THEN NULL ELSE j.claimed_by END,
                 next_run_at = CASE WHEN v.status = 'retry' THEN now() + make_interval(secs => v.delay_ms / 1000) END,
                 completed_at = CASE WHEN v.status = 'retry' THEN NULL ELSE now() END,
+                callback_delivery_id = CASE WHEN v.status <> 'retry' AND j.webhook_url IS NOT NULL THEN v.callback_id END,
                 updated_at = now()
-           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::float8[]) AS v(id, status, provider_message_id, reason, delay_ms)
+           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::float8[], $7::uuid[])
+                AS v(id, status, provider_message_id, reason, delay_ms, callback_id)
           WHERE j.id = v.id AND j.claimed_by = $6 AND j.status = 'running'
          RETURNING ${ENDED_OF('j')}`,
         [
@@ -149,6 +178,7 @@ export class JobsRepository {
           column((s) => (s.status === 'succeeded' ? null : s.reason.slice(0, 1000))),
           column((s) => (s.status === 'retry' ? s.delayMs : 0)),
           workerId,
+          settled.map((s) => s.callbackId),
         ],
       ),
     );
@@ -182,8 +212,8 @@ export class JobsRepository {
     return rows[0] ?? null;
   }
 
-  /** Links ended jobs to their callback deliveries (one statement for a batch). */
-  async setCallbacks(manager: EntityManager, links: { id: string; deliveryId: string }[]): Promise<void> {
+  /** Links ended jobs to their callback deliveries, or unlinks them (null), in one statement for a batch. */
+  async setCallbacks(manager: EntityManager, links: { id: string; deliveryId: string | null }[]): Promise<void> {
     if (!links.length) return;
     await manager.query(
       `UPDATE jobs j SET callback_delivery_id = v.delivery_id FROM unnest($1::uuid[], $2::uuid[]) AS v(id, delivery_id) WHERE j.id = v.id`,

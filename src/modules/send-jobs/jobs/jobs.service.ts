@@ -1,5 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { v7 as uuidv7 } from 'uuid';
 import { AppError } from '../../../common/errors/app-error';
+import { PendingIdempotency } from '../../../common/idempotency/pending-idempotency';
 import { SafeHttpClient } from '../../../common/outbound/safe-http';
 import { Page } from '../../../common/pagination/cursor';
 import { CredentialsService } from '../../tenants/credentials.service';
@@ -38,15 +40,21 @@ export class JobsService {
     private readonly http: SafeHttpClient,
   ) {}
 
-  /** The row first, then the queue: should Redis be down, the reconciler adds the run once it is back. */
-  async submit(tenantId: string, dto: CreateJobDto): Promise<JobCreatedResponse> {
+  /**
+   * The row first, then the queue: should Redis be down, the reconciler adds the run once it is back. The row's
+   * INSERT also stores the response under the request's Idempotency-Key (`idempotency`), so a replay finds it.
+   */
+  async submit(tenantId: string, dto: CreateJobDto, idempotency: PendingIdempotency | null = null): Promise<JobCreatedResponse> {
     await this.assertCallerTenant(tenantId, dto.tenantId);
     const webhookUrl = dto.webhookUrl ?? null;
     if (webhookUrl) await this.assertCallback(tenantId, webhookUrl);
     const { to, subject, body } = dto.payload;
-    const row = await this.jobs.insert(tenantId, dto.type, { to, subject, body }, webhookUrl);
-    await this.producer.enqueueFirst({ id: row.id, tenantId, attempt: 1 }).catch((e: Error) => this.logger.warn(`job ${row.id} not enqueued: ${e.message}`));
-    return { jobId: toJobId(row.id), status: 'queued', createdAt: row.createdAt.toISOString() };
+    const job = { id: uuidv7(), tenantId, type: dto.type, payload: { to, subject, body }, webhookUrl, createdAt: new Date() };
+    const response: JobCreatedResponse = { jobId: toJobId(job.id), status: 'queued', createdAt: job.createdAt.toISOString() };
+    await this.jobs.insert(job, idempotency && { key: idempotency, body: response });
+    if (idempotency) idempotency.stored = true;
+    await this.producer.enqueueFirst({ id: job.id, tenantId, attempt: 1 }).catch((e: Error) => this.logger.warn(`job ${job.id} not enqueued: ${e.message}`));
+    return response;
   }
 
   async get(tenantId: string, jobId: string): Promise<JobResponse> {
