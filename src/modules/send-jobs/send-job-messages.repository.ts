@@ -36,6 +36,12 @@ const markSentSql = (id: string, workerId: string, providerMessageId: string) =>
        WHERE id = ${id} AND claimed_by = ${workerId} AND status IN ('sending', 'unknown')`;
 
 /**
+ * The job row of `$1` while it may send (running, inside its window), read FOR SHARE: a cancel or window end waits
+ * for the statement that reserves or begins a message, and nothing begins after it.
+ */
+const RUNNING_JOB_SQL = `SELECT id FROM send_jobs WHERE id = $1 AND status = 'running' AND (window_end IS NULL OR window_end > now()) FOR SHARE`;
+
+/**
  * The per-recipient message rows and the claims on them. Every state change is one conditional statement, so
  * concurrent workers, schedulers and API calls never need an application-level lock.
  */
@@ -81,11 +87,7 @@ export class SendJobMessagesRepository {
     afterId: string | null = null,
   ): Promise<{ messages: ClaimedMessage[]; lastId: string | null }> {
     const result = await this.db.query(
-      `WITH job AS (
-         SELECT id FROM send_jobs
-         WHERE id = $1 AND status = 'running' AND (window_end IS NULL OR window_end > now())
-         FOR SHARE
-       ), picked AS (
+      `WITH job AS (${RUNNING_JOB_SQL}), picked AS (
          SELECT m.id FROM send_job_messages m
          -- the literal send_job_id lets the planner walk ix_send_job_messages_job_status in id order
          WHERE m.send_job_id = $1 AND EXISTS (SELECT 1 FROM job)
@@ -130,11 +132,7 @@ export class SendJobMessagesRepository {
     sent: { id: string; providerMessageId: string } | null = null,
   ): Promise<number | null> {
     const result = await this.db.query(
-      `WITH job AS (
-         SELECT id FROM send_jobs
-         WHERE id = $1 AND status = 'running' AND (window_end IS NULL OR window_end > now())
-         FOR SHARE
-       ), sent AS (
+      `WITH job AS (${RUNNING_JOB_SQL}), sent AS (
          ${markSentSql('$4::uuid', '$3', '$5')}
        )
        UPDATE send_job_messages
