@@ -53,11 +53,12 @@ export class EngineEvents implements EntitySubscriberInterface {
     const inputs = events.map((event) => ({ tenantId: event.tenantId, type: event.type, payload: event.data, source: 'engine' }));
     const runner = manager?.queryRunner;
     if (!manager || !runner?.isTransactionActive) {
+      // One event joins concurrent ones in a shared statement (group commit); a batch is a statement of its own.
       if (inputs.length === 1) await this.fanOut.publish(inputs[0]);
       else await this.fanOut.publishMany(inputs);
       return;
     }
-    const deliveryIds = (await this.fanOut.writeAll(manager, inputs)).flatMap((w) => w.deliveryIds);
+    const deliveryIds = (await this.fanOut.write(manager, inputs)).flatMap((w) => w.deliveryIds);
     const data = runner.data as Record<string, string[] | undefined>;
     data[PENDING] = [...(data[PENDING] ?? []), ...deliveryIds];
   }

@@ -46,14 +46,11 @@ export class EventFanOut {
     }, BATCH);
   }
 
-  /** Writes the rows in `manager`'s transaction; returns the event and the delivery ids to enqueue after commit. */
-  async write(manager: EntityManager, input: NewEvent): Promise<WrittenEvent> {
-    const [written] = await this.writeMany(manager, [input]);
-    return written;
-  }
-
-  /** Several events in `manager`'s transaction, in one statement; like `write`. */
-  writeAll(manager: EntityManager, inputs: NewEvent[]): Promise<WrittenEvent[]> {
+  /**
+   * Writes the events in `manager`'s transaction, in one statement; returns each event and the delivery ids to
+   * enqueue after commit.
+   */
+  write(manager: EntityManager, inputs: NewEvent[]): Promise<WrittenEvent[]> {
     return this.writeMany(manager, inputs);
   }
 
