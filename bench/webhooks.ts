@@ -21,8 +21,12 @@ export const EVENTS = Number(process.env.BENCH_WEBHOOK_EVENTS ?? 20_000);
 export const CONCURRENCY = Number(process.env.BENCH_WEBHOOK_CONCURRENCY ?? 10);
 /** Ingest requests in flight during (a) (closed loop). */
 const POSTERS = 32;
-/** (b)'s rates per second, climbed until a step misses; each step lasts LADDER_STEP_S seconds. */
-const LADDER = (process.env.BENCH_LADDER ?? '250,500,1000,1500,2000,3000,4000').split(',').map(Number);
+/**
+ * (b)'s rates per second, climbed until a step misses; each step lasts LADDER_STEP_S seconds. Steps of at most
+ * 25 % above 1,000/s so the engine / bare ratio is not an artefact of the ladder, and a top far enough above the
+ * bare ingest's limit that it misses a step (otherwise its figure is only a floor, and the bench says so).
+ */
+const LADDER = (process.env.BENCH_LADDER ?? '250,500,750,1000,1250,1500,1750,2000,2500,3000,3500,4000,5000,6000,7500,9000').split(',').map(Number);
 const LADDER_STEP_S = Number(process.env.BENCH_LADDER_STEP_S ?? 15);
 const P99_LIMIT_MS = 50;
 
@@ -190,6 +194,7 @@ export async function run(): Promise<void> {
     const bareSteps = await ladder(pipelines[1]);
     const engineSteps = await ladder(pipelines[0]);
     const [engineBest, bareBest] = [highestPassed(engineSteps), highestPassed(bareSteps)];
-    console.log(`  highest even rate with p99 ≤ ${P99_LIMIT_MS} ms, nothing dropped: engine ${engineBest}/s, bare ${bareBest}/s → ${bareBest ? (engineBest / bareBest).toFixed(2) : '–'}× (target ≥ 0.6)`);
+    const floor = (steps: Step[]) => (steps.every((s) => s.passed) ? ' (passed the ladder\'s top: a floor)' : '');
+    console.log(`  highest even rate with p99 ≤ ${P99_LIMIT_MS} ms, nothing dropped: engine ${engineBest}/s${floor(engineSteps)}, bare ${bareBest}/s${floor(bareSteps)} → ${bareBest ? (engineBest / bareBest).toFixed(2) : '–'}× (target ≥ 0.6)`);
   });
 }
