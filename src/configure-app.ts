@@ -8,6 +8,8 @@ import { v7 as uuidv7 } from 'uuid';
 import { buildProblem } from './common/errors/problem';
 import { ProblemFilter } from './common/errors/problem.filter';
 import { MAX_BODY_BYTES } from './common/http/body-limit';
+import { idempotencyOnSend } from './common/idempotency/idempotency.guard';
+import { IdempotencyStore } from './common/idempotency/idempotency.store';
 import { RouteIndex } from './common/http/route-index';
 import { logRequest } from './common/logging/request-log';
 import { Metrics } from './common/metrics/metrics';
@@ -96,6 +98,9 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
     reply.header('X-Request-Id', req.id);
     done();
   });
+
+  // `@Idempotent` routes: the response is stored under its claimed key (or the key released) as it is sent.
+  fastify.addHook('onSend', idempotencyOnSend(app.get(IdempotencyStore, { strict: false })));
 
   const routes = new RouteIndex();
   fastify.addHook('onRoute', (route) => routes.add(route.method, route.url));

@@ -3,13 +3,13 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { LessThan, Repository } from 'typeorm';
 import { Batcher } from '../batching/batcher';
 import { IdempotencyKey } from './idempotency-key.entity';
-import { completionCte, completionParams } from './pending-idempotency';
+import { completionCte, completionParamsOfJson } from './pending-idempotency';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 
 type KeyId = Pick<IdempotencyKey, 'owner' | 'scope' | 'key'>;
 export type Claim = { kind: 'claimed' } | { kind: 'existing'; row: IdempotencyKey };
-type Completion = KeyId & { statusCode: number; body: unknown };
+type Completion = KeyId & { statusCode: number; json: string | null };
 
 /** Concurrent requests share a statement; two flushes in flight leave the pool to the handlers. */
 const BATCH = { maxBatch: 100, maxConcurrent: 2 };
@@ -49,8 +49,9 @@ export class IdempotencyStore {
     return { kind: 'existing', row: row ?? Object.assign(new IdempotencyKey(), { ...id, fingerprint: item.fingerprint, state: 'in_progress' }) };
   }
 
-  complete(id: KeyId, statusCode: number, body: unknown): Promise<void> {
-    return this.completions.run({ ...id, statusCode, body });
+  /** Stores the response (`json`: its body as JSON text, null for none) under a claimed key. */
+  completeJson(id: KeyId, statusCode: number, json: string | null): Promise<void> {
+    return this.completions.run({ ...id, statusCode, json });
   }
 
   async release(id: KeyId): Promise<void> {
@@ -76,7 +77,7 @@ export class IdempotencyStore {
   }
 
   private async completeMany(items: Completion[]): Promise<void[]> {
-    await this.rows.query(COMPLETE, completionParams(items.map(({ body, ...key }) => ({ key, body }))));
+    await this.rows.query(COMPLETE, completionParamsOfJson(items.map(({ json, ...key }) => ({ key, json }))));
     return items.map(() => undefined);
   }
 }

@@ -2,8 +2,8 @@ import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 
 /**
  * A key this request has claimed, for a handler that stores its own response in the statement that does its work
- * (one row write less than the interceptor's completion after it). The handler sets `stored` once that statement
- * has committed; the interceptor then leaves the key alone.
+ * (one row write less than the completion as the response is sent). The handler sets `stored` once that
+ * statement has committed; the response then leaves the key alone.
  */
 export interface PendingIdempotency {
   owner: string;
@@ -32,11 +32,10 @@ export function completionCte(n: number): string {
 
 /** The parameters of `completionCte` for (key, response body) pairs. */
 export function completionParams(items: { key: Omit<PendingIdempotency, 'stored'>; body: unknown }[]): unknown[] {
-  return [
-    items.map((i) => i.key.owner),
-    items.map((i) => i.key.scope),
-    items.map((i) => i.key.key),
-    items.map((i) => i.key.statusCode),
-    items.map((i) => (i.body === null || i.body === undefined ? null : JSON.stringify(i.body))),
-  ];
+  return completionParamsOfJson(items.map((i) => ({ key: i.key, json: i.body === null || i.body === undefined ? null : JSON.stringify(i.body) })));
+}
+
+/** The same for bodies already serialised (JSON text, null for none). */
+export function completionParamsOfJson(items: { key: Omit<PendingIdempotency, 'stored'>; json: string | null }[]): unknown[] {
+  return [items.map((i) => i.key.owner), items.map((i) => i.key.scope), items.map((i) => i.key.key), items.map((i) => i.key.statusCode), items.map((i) => i.json)];
 }

@@ -66,8 +66,8 @@ export function findIllFormed(value: unknown, maxDepth = MAX_JSON_DEPTH): IllFor
 }
 
 /**
- * The last guard: it runs after authentication (an unauthenticated caller learns nothing about validation) and
- * before interceptors (idempotency fingerprints) and pipes, which recurse. A path id with a bad character names
+ * The last global guard: it runs after authentication (an unauthenticated caller learns nothing about validation)
+ * and before the idempotency guard (which fingerprints the body) and pipes, which recurse. A path id with a bad character names
  * nothing (404); a query or body with one is a validation error of that field; input nested too deeply is 400
  * `too_deep`. A guard rather than an interceptor: a route without interceptors skips Nest's per-request rxjs
  * chain (and its `AsyncResource.bind` calls), which was a measurable share of the hot routes' CPU.
