@@ -65,7 +65,8 @@ describe('route inventory', () => {
     const module = await Test.createTestingModule({ imports: [DiscoveryModule], controllers: [FixtureController] }).compile();
     fixture = module.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false });
     await fixture.init();
-  });
+    // The Swagger plugin's metadata comes from type-checking all of src (about a minute on a busy 2-core machine).
+  }, 180_000);
   afterAll(async () => {
     await fixture?.close();
     await t?.close();
