@@ -38,6 +38,27 @@ describe('Batcher', () => {
     await expect(Promise.all(later)).resolves.toEqual([20, 30, 40]);
   });
 
+  it('with lingerMs, waits that long before each flush so items of later turns join it', async () => {
+    const { calls, flush } = controlledFlush();
+    const batcher = new Batcher(flush, { maxBatch: 10, maxConcurrent: 1, lingerMs: 20 });
+    const first = [1, 2].map((n) => batcher.run(n));
+    await turn();
+    const third = batcher.run(3);
+    await turn();
+    expect(calls).toHaveLength(0);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(calls.map((c) => c.items)).toEqual([[1, 2, 3]]);
+    const fourth = batcher.run(4);
+    calls[0].release();
+    await expect(Promise.all([...first, third])).resolves.toEqual([10, 20, 30]);
+    await turn();
+    expect(calls).toHaveLength(1); // the next flush lingers too
+    await new Promise((r) => setTimeout(r, 30));
+    expect(calls.map((c) => c.items)).toEqual([[1, 2, 3], [4]]);
+    calls[1].release();
+    await expect(fourth).resolves.toBe(40);
+  });
+
   it('runs up to maxConcurrent flushes at once', async () => {
     const { calls, flush } = controlledFlush();
     const batcher = new Batcher(flush, { maxBatch: 1, maxConcurrent: 2 });

@@ -10,6 +10,11 @@ export interface BatcherOptions {
   maxBatch: number;
   /** Flushes allowed in flight at once (keep below the connection pool size). */
   maxConcurrent: number;
+  /**
+   * Wait this long before each flush so more items join it (default 0: the next event-loop turn). For callers whose
+   * few ms of added latency cost less than the round trips saved, when arrivals are too sparse to batch by themselves.
+   */
+  lingerMs?: number;
 }
 
 interface Pending<I, O> {
@@ -32,14 +37,19 @@ export class Batcher<I, O> {
   run(item: I): Promise<O> {
     return new Promise<O>((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => {
-          this.scheduled = false;
-          this.drain();
-        });
-      }
+      this.schedule();
     });
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    const drain = () => {
+      this.scheduled = false;
+      this.drain();
+    };
+    if (this.options.lingerMs) setTimeout(drain, this.options.lingerMs);
+    else setImmediate(drain);
   }
 
   private drain(): void {
@@ -48,7 +58,9 @@ export class Batcher<I, O> {
       this.running++;
       void this.settle(batch).finally(() => {
         this.running--;
-        this.drain();
+        if (this.options.lingerMs) {
+          if (this.queue.length) this.schedule();
+        } else this.drain();
       });
     }
   }
