@@ -13,5 +13,7 @@ import { ReconcilerScheduler } from './reconciler.scheduler';
 @Module({
   imports: [DeliveriesModule, MetricsModule, OutboundHttpModule, RedisModule, PeriodicTasksModule],
   providers: [DeliveriesProcessor, DeliveryAttemptRunner, InFlightLimiter, ReconcilerScheduler],
+  // Job callbacks: the jobs worker makes a callback's first attempt itself, right after the job's ending commit.
+  exports: [DeliveryAttemptRunner],
 })
 export class DeliveriesWorkerModule {}

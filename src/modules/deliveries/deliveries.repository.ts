@@ -257,6 +257,8 @@ export interface NewOneOff {
   sealedSecret: string;
   body: Record<string, unknown>;
   retrySchedule: number[];
+  /** The first attempt is due this long after the insert (default 0: now). */
+  dueInMs?: number;
 }
 
 /**
@@ -351,9 +353,13 @@ export class DeliveriesRepository {
     const ids = ds.map((d) => d.id ?? uuidv7());
     await manager.query(
       `INSERT INTO webhook_deliveries (id, tenant_id, target_url, sealed_secret, body, retry_schedule, status, next_attempt_at)
-       SELECT v.id, v.tenant_id, v.url, v.sealed_secret, v.body, ARRAY(SELECT jsonb_array_elements_text(v.schedule)::int), 'pending', now()
-         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::jsonb[], $6::jsonb[]) AS v(id, tenant_id, url, sealed_secret, body, schedule)`,
-      [ids, ds.map((d) => d.tenantId), ds.map((d) => d.url), ds.map((d) => d.sealedSecret), ds.map((d) => JSON.stringify(d.body)), ds.map((d) => JSON.stringify(d.retrySchedule))],
+       SELECT v.id, v.tenant_id, v.url, v.sealed_secret, v.body, ARRAY(SELECT jsonb_array_elements_text(v.schedule)::int), 'pending',
+              now() + v.due_ms * interval '1 millisecond'
+         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::jsonb[], $6::jsonb[], $7::int[]) AS v(id, tenant_id, url, sealed_secret, body, schedule, due_ms)`,
+      [
+        ids, ds.map((d) => d.tenantId), ds.map((d) => d.url), ds.map((d) => d.sealedSecret), ds.map((d) => JSON.stringify(d.body)),
+        ds.map((d) => JSON.stringify(d.retrySchedule)), ds.map((d) => Math.round(d.dueInMs ?? 0)),
+      ],
     );
     return ids;
   }

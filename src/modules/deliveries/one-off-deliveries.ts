@@ -17,6 +17,12 @@ export interface OneOffDelivery {
   body: Record<string, unknown>;
   /** Retry delays in seconds (overrides WEBHOOK_RETRY_SCHEDULE_SECONDS). */
   retrySchedule: number[];
+  /**
+   * The caller makes the first attempt itself right after its commit (DeliveryAttemptRunner.run, no queue job):
+   * the row is due only after `attemptWindowMs`, so the reconciler does not send it meanwhile; it sends it then
+   * if that attempt never recorded (a crash).
+   */
+  attemptedByCaller?: boolean;
 }
 
 /**
@@ -27,6 +33,8 @@ export interface OneOffDelivery {
 export class OneOffDeliveries {
   /** Seals with APP_ENCRYPTION_KEY, which the runner opens with. */
   private readonly box: SecretBox;
+  /** The longest an attempt normally takes (connect + response timeouts + the load and record around them). */
+  readonly attemptWindowMs: number;
 
   constructor(
     @Inject(AppConfig) config: AppConfig,
@@ -34,6 +42,7 @@ export class OneOffDeliveries {
     private readonly producer: DeliveryProducer,
   ) {
     this.box = new SecretBox(config.encryptionKey);
+    this.attemptWindowMs = config.WEBHOOK_CONNECT_TIMEOUT_MS + config.WEBHOOK_TIMEOUT_MS + 5000;
   }
 
   /**
@@ -41,7 +50,10 @@ export class OneOffDeliveries {
    * `enqueue` them after the commit.
    */
   createMany(manager: EntityManager, ds: OneOffDelivery[]): Promise<string[]> {
-    return this.deliveries.insertOneOffs(manager, ds.map((d) => ({ ...d, sealedSecret: this.box.seal(d.secret) })));
+    return this.deliveries.insertOneOffs(
+      manager,
+      ds.map((d) => ({ ...d, sealedSecret: this.box.seal(d.secret), dueInMs: d.attemptedByCaller ? this.attemptWindowMs : 0 })),
+    );
   }
 
   /** First attempts of committed rows; should Redis be down, the reconciler adds them once it is back. */

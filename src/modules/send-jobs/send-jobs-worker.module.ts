@@ -2,9 +2,11 @@ import { Module } from '@nestjs/common';
 import { MetricsModule } from '../../common/metrics/metrics.module';
 import { RedisModule } from '../../common/redis/redis.module';
 import { PeriodicTasksModule } from '../../common/scheduling/periodic-tasks';
+import { DeliveriesWorkerModule } from '../deliveries/deliveries-worker.module';
 import { SubscribersModule } from '../subscribers/subscribers.module';
 import { TenantsModule } from '../tenants/tenants.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
+import { CallbackFirstAttempts } from './jobs/callback-first-attempts';
 import { JobRunner } from './jobs/job-runner';
 import { JobsProcessor } from './jobs/jobs.processor';
 import { JobsScheduler } from './jobs/jobs.scheduler';
@@ -22,7 +24,7 @@ import { SendJobsModule } from './send-jobs.module';
  * when APP_ROLE runs workers.
  */
 @Module({
-  imports: [SendJobsModule, WebhooksModule, SubscribersModule, RedisModule, PeriodicTasksModule, MetricsModule, TenantsModule],
+  imports: [SendJobsModule, WebhooksModule, DeliveriesWorkerModule, SubscribersModule, RedisModule, PeriodicTasksModule, MetricsModule, TenantsModule],
   providers: [
     mailTransportProvider,
     SendRateLimiter,
@@ -31,6 +33,7 @@ import { SendJobsModule } from './send-jobs.module';
     SendJobRunner,
     SendJobsProcessor,
     SendJobsScheduler,
+    CallbackFirstAttempts,
     JobRunner,
     JobsProcessor,
     JobsScheduler,

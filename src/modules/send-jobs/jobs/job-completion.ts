@@ -60,9 +60,10 @@ export class JobCompletion {
 
   /**
    * `ended` for a batch in one transaction, a statement per kind of row (events, callbacks, links) whatever the
-   * batch's size. The callback delivery ids, one per job (null: none), to enqueue after the commit.
+   * batch's size. The callback delivery ids, one per job (null: none), to enqueue after the commit — or, with
+   * `attemptedByCaller`, to hand to CallbackFirstAttempts (the worker's own first attempt).
    */
-  async endedMany(manager: EntityManager, jobs: EndedJob[]): Promise<(string | null)[]> {
+  async endedMany(manager: EntityManager, jobs: EndedJob[], attemptedByCaller = false): Promise<(string | null)[]> {
     if (!jobs.length) return [];
     await this.events.publishMany(
       jobs.map((job) => ({
@@ -91,6 +92,7 @@ export class JobCompletion {
         secret,
         body: callbackBody(job),
         retrySchedule: this.config.JOB_CALLBACK_RETRY_SCHEDULE_SECONDS,
+        attemptedByCaller,
       })),
     );
     const byJob = new Map(callbacks.map(({ job }, i) => [job.id, ids[i]]));

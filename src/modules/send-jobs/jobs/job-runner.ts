@@ -12,6 +12,7 @@ import { MailSendError, MailTransport, OutboundEmail } from '../mail/mail-transp
 import { messageRetryBackoffMs } from '../sending/message-retry-backoff';
 import { SendRateLimiter, untilSlot } from '../sending/send-rate-limiter';
 import { WorkerIdentity } from '../sending/worker-identity';
+import { CallbackFirstAttempts } from './callback-first-attempts';
 import { toJobId } from './job-id';
 import { JobCompletion } from './job-completion';
 import { JobRunPayload, JobsProducer } from './jobs.producer';
@@ -88,6 +89,7 @@ export class JobRunner {
     @InjectDataSource() private readonly db: DataSource,
     private readonly jobs: JobsRepository,
     private readonly completion: JobCompletion,
+    private readonly callbacks: CallbackFirstAttempts,
     private readonly producer: JobsProducer,
     private readonly suppressions: SuppressionList,
     private readonly tenantsService: TenantsService,
@@ -149,8 +151,8 @@ export class JobRunner {
   }
 
   /**
-   * One transaction for a batch of settlements; then the retries' next runs and the callbacks' first attempts are
-   * added (should Redis refuse, the rows are due and the reconcilers add them). A failed batch is retried job by
+   * One transaction for a batch of settlements; then the retries' next runs are added (should Redis refuse, the
+   * rows are due and the reconciler adds them) and the callbacks' first attempts start in this process. A failed batch is retried job by
    * job by the Batcher, and a settle that already applied changes nothing the second time.
    */
   private async settleMany(items: Settled[]): Promise<void[]> {
@@ -159,14 +161,14 @@ export class JobRunner {
       // Callback delivery ids chosen up front, so the settle UPDATE links them (no second UPDATE of the rows).
       const rows = await this.jobs.settleMany(manager, this.worker.id, items.map(({ job, settlement }) => ({ id: job.id, settlement, callbackId: uuidv7() })));
       const ended = rows.filter((r): r is EndedJob => r.status !== 'retry');
-      return { retried: rows.filter((r) => r.status === 'retry'), callbacks: await this.completion.endedMany(manager, ended) };
+      return { retried: rows.filter((r) => r.status === 'retry'), callbacks: await this.completion.endedMany(manager, ended, true) };
     });
     if (retried.length) {
       await this.producer
         .enqueueMany(retried.map((r) => ({ id: r.id, tenantId: r.tenantId, attempt: r.attempts + 1, delayMs: delays.get(r.id) })))
         .catch(() => undefined);
     }
-    await this.completion.enqueue(callbacks);
+    await this.callbacks.start(callbacks);
     return items.map(() => undefined);
   }
 
