@@ -32,7 +32,7 @@ export class JobsProducer {
   private readonly firstRuns = new Batcher(async (runs: JobRunPayload[]) => {
     await this.queue.addBulk(runs.map(runJob));
     return runs.map(() => undefined);
-  }, { maxBatch: 100, maxConcurrent: 2 });
+  }, { maxBatch: 100, maxConcurrent: 1, lingerMs: 2 });
 
   constructor(@InjectQueue(name) private readonly queue: Queue<JobRunPayload>) {}
 

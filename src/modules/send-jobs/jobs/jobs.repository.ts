@@ -81,7 +81,7 @@ SELECT id, tenant_id AS "tenantId", attempts, next_run_at AS "nextRunAt", next_r
  */
 @Injectable()
 export class JobsRepository {
-  private readonly inserts = new Batcher((items: Insert[]) => this.insertMany(items), { maxBatch: 100, maxConcurrent: 2 });
+  private readonly inserts = new Batcher((items: Insert[]) => this.insertMany(items), { maxBatch: 100, maxConcurrent: 1, lingerMs: 2 });
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
