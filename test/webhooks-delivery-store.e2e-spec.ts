@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
+import { getQueueToken } from '@nestjs/bull';
+import { Queue } from 'bull';
+import { QUEUES } from '../src/common/queue/queues';
 import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { DeliveryReconciler } from '../src/modules/deliveries/reconciler';
 import { DeliveryProducer, DueAttempt } from '../src/modules/deliveries/delivery.producer';
@@ -112,5 +115,33 @@ describe('the delivery worker\'s statements: batched record, keyset reconcile', 
     const all = pages.flat();
     expect(new Set(all.map((a) => a.deliveryId)).size).toBe(2500);
     expect(all.every((a) => a.attempt === 2 && a.delayMs === -77)).toBe(true);
+  });
+
+  it('the reconciler leaves rows to their live first-attempt batch and gives the others their own jobs', async () => {
+    const queue = t.app.get<Queue>(getQueueToken(QUEUES.deliveries.name));
+    const [live, gone] = [randomUUID(), randomUUID()];
+    // Delayed far ahead: the batch stays live (waiting) for the whole test and never runs.
+    await queue.add(QUEUES.deliveries.jobs.firstAttempts, { batch: live, deliveryIds: [] }, { jobId: `first:${live}`, delay: 3_600_000 });
+    const at = '2032-01-01 00:00:00+00';
+    const row = async (batch: string, attemptsMade: number) => {
+      const id = randomUUID();
+      await t.db.query(
+        `INSERT INTO webhook_deliveries (id, tenant_id, status, attempts_made, next_attempt_at, first_attempt_batch) VALUES ($1, $2, $3, $4, $5, $6)`,
+        [id, tenantId, attemptsMade ? 'failed' : 'pending', attemptsMade, at, batch],
+      );
+      return id;
+    };
+    const held = await row(live, 0);
+    const orphaned = await row(gone, 0); // its batch job was lost (a Redis wipe) or ended without attempting it
+    const retrying = await row(live, 1); // attempt 1 made: the batch holds only first attempts
+    const added: DueAttempt[] = [];
+    const real = t.app.get(DeliveryProducer);
+    const producer = { liveBatches: (b: string[]) => real.liveBatches(b), enqueueMany: async (a: DueAttempt[]) => void added.push(...a) } as unknown as DeliveryProducer;
+    await new DeliveryReconciler(t.app.get(DeliveriesRepository), producer).run(new Date('2032-01-01T00:00:00Z'));
+    const ids = added.map((a) => a.deliveryId);
+    expect(ids).toEqual(expect.arrayContaining([orphaned, retrying]));
+    expect(ids).not.toContain(held);
+    expect(added.find((a) => a.deliveryId === retrying)?.attempt).toBe(2);
+    await queue.removeJobs(`first:${live}`);
   });
 });

@@ -213,11 +213,13 @@ describe('webhook delivery: signing, outcomes, retries, reconciler, live stream'
   it('a failed enqueue leaves committed rows that the reconciler sends', async () => {
     await subscribe('atomic');
     const queue = t.app.get<Queue>(getQueueToken(QUEUES.deliveries.name));
-    const spy = jest.spyOn(queue, 'addBulk').mockRejectedValueOnce(new Error('redis unavailable'));
+    // The statement's first-attempt batch job is the add that fails.
+    const spy = jest.spyOn(queue, 'add').mockRejectedValueOnce(new Error('redis unavailable'));
     const eventId = await send('atomic');
+    expect(spy.mock.calls[0][0]).toBe(QUEUES.deliveries.jobs.firstAttempts);
     spy.mockRestore();
-    const rows = await t.db.query(`SELECT status FROM webhook_deliveries WHERE event_id = $1`, [eventId]);
-    expect(rows.rows).toEqual([{ status: 'pending' }]);
+    const rows = await t.db.query(`SELECT status, first_attempt_batch IS NOT NULL AS batched FROM webhook_deliveries WHERE event_id = $1`, [eventId]);
+    expect(rows.rows).toEqual([{ status: 'pending', batched: true }]);
     expect(receiver.on('/atomic')).toHaveLength(0);
     await t.app.get(DeliveryReconciler).run();
     await receiver.waitFor('/atomic', 1);
@@ -270,16 +272,16 @@ describe('webhook delivery: signing, outcomes, retries, reconciler, live stream'
     expect(row).toEqual({ status: 'success', attempts_made: 2 });
   });
 
-  it('add-jobs: a waiting job is reported live and its hash left as it was (also by a reconciler pass), a finished one cleared', async () => {
+  it('add-jobs: a waiting batch job is reported live, its hash and its rows left alone by a reconciler pass; a finished one cleared', async () => {
     await subscribe('backlog');
     const queue = t.app.get<Queue>(getQueueToken(QUEUES.deliveries.name));
     const jobKey = (id: string) => `${t.env.REDIS_KEY_PREFIX}:bull:${QUEUES.deliveries.name}:${id}`;
     await queue.pause(true);
     const event = await send('backlog', { n: 1 });
-    const deliveryId = (await t.db.query<{ id: string }>('SELECT id FROM webhook_deliveries WHERE event_id = $1', [event])).rows[0].id;
-    const waiting = `${deliveryId}:1`;
+    const row = (await t.db.query<{ id: string; first_attempt_batch: string }>('SELECT id, first_attempt_batch FROM webhook_deliveries WHERE event_id = $1', [event])).rows[0];
+    const waiting = `first:${row.first_attempt_batch}`;
     const before = await t.redis.hgetall(jobKey(waiting));
-    expect(before.data).toBeDefined();
+    expect(JSON.parse(before.data)).toEqual({ batch: row.first_attempt_batch, deliveryIds: [row.id] });
     const finished = `finished-${Date.now()}`;
     await t.redis.hset(jobKey(finished), { name: QUEUES.deliveries.jobs.attempt, data: '{}', opts: '{}', finishedOn: Date.now() });
 
@@ -287,6 +289,7 @@ describe('webhook delivery: signing, outcomes, retries, reconciler, live stream'
     expect(await t.redis.exists(jobKey(finished))).toBe(0);
     await t.app.get(DeliveryReconciler).run();
     expect(await t.redis.hgetall(jobKey(waiting))).toEqual(before);
+    expect(await t.redis.exists(jobKey(`${row.id}:1`))).toBe(0); // the batch holds the row: no job of its own
     await queue.resume(true);
     await settled(event, 'success');
     expect(receiver.on('/backlog')).toHaveLength(1);
@@ -298,24 +301,34 @@ describe('webhook delivery: signing, outcomes, retries, reconciler, live stream'
     const deliveryOf = async (eventId: string) =>
       (await t.db.query<{ id: string }>('SELECT id FROM webhook_deliveries WHERE event_id = $1', [eventId])).rows[0].id;
 
+    const batchOf = async (eventId: string) =>
+      (await t.db.query<{ b: string }>('SELECT first_attempt_batch AS b FROM webhook_deliveries WHERE event_id = $1', [eventId])).rows[0].b;
+
     const sent = await send('kept', { n: 1 });
     await settled(sent, 'success');
-    expect(await (await queue.getJob(`${await deliveryOf(sent)}:1`))?.isCompleted()).toBe(true);
+    expect(await (await queue.getJob(`first:${await batchOf(sent)}`))?.isCompleted()).toBe(true);
 
-    // A worker takes attempt 1 and the job fails without recording the attempt (as when deferrals run out):
-    // the row stays due, and the failed job is kept under the id the reconciler will add again.
+    // A worker takes the batch and it fails for good without making the attempt: the row stays due, and the
+    // reconciler gives it a job of its own (then a kept attempt job never swallows a re-add of its id).
     await queue.pause(true);
     const stuck = await send('kept', { n: 2 });
     const job = await queue.getNextJob();
-    expect(job?.id).toBe(`${await deliveryOf(stuck)}:1`);
+    expect(job?.id).toBe(`first:${await batchOf(stuck)}`);
     job!.discard(); // no Bull retry left: this is the job's final failure
-    await job!.moveToFailed({ message: 'deferrals exhausted' });
+    await job!.moveToFailed({ message: 'gave up' });
     expect(await (await queue.getJob(job!.id))?.isFailed()).toBe(true);
     await queue.resume(true);
 
     await t.app.get(DeliveryReconciler).run();
     await receiver.waitFor('/kept', 2);
     await settled(stuck, 'success');
+    const own = await queue.getJob(`${await deliveryOf(stuck)}:1`);
+    expect(await own?.isCompleted()).toBe(true);
+    // A kept attempt job under the id a re-add needs: a reconciler pass over the row reset to due still sends it.
+    await t.db.query(`UPDATE webhook_deliveries SET status = 'pending', attempts_made = 0, next_attempt_at = now() WHERE id = $1`, [await deliveryOf(stuck)]);
+    await t.db.query(`DELETE FROM webhook_delivery_attempts WHERE delivery_id = $1`, [await deliveryOf(stuck)]);
+    await t.app.get(DeliveryReconciler).run();
+    await receiver.waitFor('/kept', 3);
   });
 
   it('caps in-flight deliveries per subscription', async () => {

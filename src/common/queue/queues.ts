@@ -23,6 +23,8 @@ export const QUEUES = {
     jobs: {
       /** One HTTP attempt of one delivery; job id `<deliveryId>:<attempt>`. */
       attempt: 'delivery.attempt',
+      /** The first attempts of the deliveries one ingest statement wrote; job id `first:<batch>`. */
+      firstAttempts: 'delivery.first-attempts',
     },
   },
   deadLetterRecoveries: {
@@ -76,6 +78,9 @@ export const JOB_OPTIONS: Record<string, JobOptions> = {
     attempts: 10,
     backoff: { type: 'exponential', delay: 100 },
   },
+  // Finished batches stay for Bull Board like single attempts. A failed run is retried (its attempts already made
+  // are skipped as stale); once it stops, its rows are the reconciler's again.
+  [QUEUES.deliveries.jobs.firstAttempts]: { ...KEEP_FINISHED, attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
   // Both are re-added by the send-jobs scheduler from Postgres while work remains (dropping a kept finished one).
   [QUEUES.sendJobs.jobs.start]: { attempts: 3, backoff: { type: 'exponential', delay: 1000 }, ...KEEP_FINISHED },
   [QUEUES.sendJobs.jobs.run]: { attempts: 1, ...KEEP_FINISHED },
@@ -89,6 +94,11 @@ export const JOB_OPTIONS: Record<string, JobOptions> = {
 /** Job id of a delivery attempt: re-adding the same attempt (reconciler, retries) is a no-op while it is queued. */
 export function deliveryAttemptJobId(deliveryId: string, attempt: number): string {
   return `${deliveryId}:${attempt}`;
+}
+
+/** Job id of a first-attempt batch (`webhook_deliveries.first_attempt_batch`). */
+export function firstAttemptsJobId(batch: string): string {
+  return `first:${batch}`;
 }
 
 /** Bull job id of a single job's attempt: one per (row, attempt), so a retry is a new id and a re-add a no-op. */

@@ -114,27 +114,32 @@ export interface PendingDelivery {
   tenantId: string;
   eventId: string;
   subscriptionId: string;
+  /** The first-attempt batch job that will hold it (null: its first attempt is queued on its own). */
+  batch: string | null;
 }
 
 /**
- * Inserts pending deliveries, due now, from four uuid[] parameters starting at `$first` (ids, tenant ids, event ids,
- * subscription ids; see `pendingDeliveryParams`): this module's part of the fan-out's one statement, which writes
- * events and their deliveries together. With `onlyEventsIn` (a relation with an `id` column, e.g. the statement's
- * inserted events), rows for other events are skipped.
+ * Inserts pending deliveries, due now, from five uuid[] parameters starting at `$first` (ids, tenant ids, event ids,
+ * subscription ids, first-attempt batches; see `pendingDeliveryParams`): this module's part of the fan-out's one
+ * statement, which writes events and their deliveries together. With `onlyEventsIn` (a relation with an `id`
+ * column, e.g. the statement's inserted events), rows for other events are skipped.
  */
 export function insertPendingDeliveriesSql(first: number, onlyEventsIn?: string): string {
-  const [a, b, c, d] = [0, 1, 2, 3].map((i) => `$${first + i}::uuid[]`);
-  return `INSERT INTO webhook_deliveries (id, tenant_id, event_id, subscription_id, status, next_attempt_at)
-    SELECT id, tenant_id, event_id, subscription_id, 'pending', now()
-      FROM unnest(${a}, ${b}, ${c}, ${d}) AS t(id, tenant_id, event_id, subscription_id)${
+  const [a, b, c, d, e] = [0, 1, 2, 3, 4].map((i) => `$${first + i}::uuid[]`);
+  return `INSERT INTO webhook_deliveries (id, tenant_id, event_id, subscription_id, first_attempt_batch, status, next_attempt_at)
+    SELECT id, tenant_id, event_id, subscription_id, batch, 'pending', now()
+      FROM unnest(${a}, ${b}, ${c}, ${d}, ${e}) AS t(id, tenant_id, event_id, subscription_id, batch)${
     onlyEventsIn ? `
      WHERE event_id IN (SELECT id FROM ${onlyEventsIn})` : ''
   }`;
 }
 
-/** The four parameters of `insertPendingDeliveriesSql`, in order. */
-export function pendingDeliveryParams(deliveries: PendingDelivery[]): string[][] {
-  return [deliveries.map((d) => d.id), deliveries.map((d) => d.tenantId), deliveries.map((d) => d.eventId), deliveries.map((d) => d.subscriptionId)];
+/** The five parameters of `insertPendingDeliveriesSql`, in order. */
+export function pendingDeliveryParams(deliveries: PendingDelivery[]): (string | null)[][] {
+  return [
+    deliveries.map((d) => d.id), deliveries.map((d) => d.tenantId), deliveries.map((d) => d.eventId), deliveries.map((d) => d.subscriptionId),
+    deliveries.map((d) => d.batch),
+  ];
 }
 
 /** Deliveries of one event by outcome: succeeded = success, failed = dead, pending = pending or failed (retrying). */
@@ -150,7 +155,7 @@ export interface DeliveryCounts {
  * text so it keeps microseconds (a JS Date would round it and re-read or stall on equal milliseconds).
  */
 const DUE_PAGE = `
-SELECT id, attempts_made, next_attempt_at, next_attempt_at::text AS position
+SELECT id, attempts_made, next_attempt_at, next_attempt_at::text AS position, first_attempt_batch
   FROM webhook_deliveries
  WHERE status IN ('pending', 'failed') AND next_attempt_at <= $1
    AND (next_attempt_at, id) > ($2::timestamptz, $3::uuid)
@@ -163,6 +168,7 @@ export interface DueRow {
   attempts_made: number;
   next_attempt_at: Date;
   position: string;
+  first_attempt_batch: string | null;
 }
 
 /** Where a reconciler pass stands: the last row seen, in (next_attempt_at, id) order. */

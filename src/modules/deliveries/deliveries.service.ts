@@ -88,7 +88,7 @@ export class DeliveriesService {
   async resend(delivery: WebhookDelivery): Promise<DeliveryResponse> {
     await this.repository.resetToPending(delivery.id, new Date());
     // If Redis is down the row is still pending and due: the reconciler sends it.
-    await this.producer.enqueueNow(delivery.id, delivery.attemptsMade + 1).catch(() => undefined);
+    await this.producer.enqueueNow(delivery.id, delivery.attemptsMade + 1, delivery.firstAttemptBatch).catch(() => undefined);
     return this.get(delivery.tenantId, delivery.id);
   }
 }

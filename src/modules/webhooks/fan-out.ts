@@ -25,7 +25,7 @@ const BATCH = { maxBatch: 200, maxConcurrent: 4 };
  * written in one statement (in the caller's transaction when given one); enqueueing happens after commit, never
  * inside the transaction, so a job can never run before its row exists. A failed enqueue loses nothing: the
  * reconciler sends due rows. Events published on their own are batched with concurrent ones (group commit), and
- * so are enqueues (one Redis round trip for many jobs).
+ * the deliveries of such a statement get one queue job for all their first attempts (`first_attempt_batch`).
  */
 @Injectable()
 export class EventFanOut {
@@ -39,7 +39,7 @@ export class EventFanOut {
     private readonly events: EventsRepository,
     private readonly producer: DeliveryProducer,
   ) {
-    this.writes = new Batcher((inputs) => this.writeMany(this.dataSource.manager, inputs), BATCH);
+    this.writes = new Batcher((inputs) => this.commitAndEnqueue(inputs), BATCH);
     this.enqueues = new Batcher(async (lists) => {
       await this.producer.enqueueFirstAttempts(lists.flat());
       return lists.map(() => undefined);
@@ -55,16 +55,27 @@ export class EventFanOut {
   }
 
   /** Committed (with concurrent events, in one statement), then enqueued. */
-  async publish(input: NewEvent): Promise<WrittenEvent> {
-    const written = await this.writes.run(input);
-    await this.enqueue(written.deliveryIds);
-    return written;
+  publish(input: NewEvent): Promise<WrittenEvent> {
+    return this.writes.run(input);
   }
 
   /** Many events in one statement (an ingested batch), committed, then their deliveries enqueued together. */
-  async publishMany(inputs: NewEvent[]): Promise<WrittenEvent[]> {
-    const written = await this.writeMany(this.dataSource.manager, inputs);
-    await this.enqueue(written.flatMap((w) => w.deliveryIds));
+  publishMany(inputs: NewEvent[]): Promise<WrittenEvent[]> {
+    return this.commitAndEnqueue(inputs);
+  }
+
+  /**
+   * One statement outside any transaction (so committed when it returns), then one job for the first attempts of
+   * all the deliveries it wrote. Best effort like `enqueue`: rows whose batch job was never added are due, and the
+   * reconciler adds their own jobs.
+   */
+  private async commitAndEnqueue(inputs: NewEvent[]): Promise<WrittenEvent[]> {
+    const batch = uuidv7();
+    const written = await this.writeMany(this.dataSource.manager, inputs, batch);
+    const deliveryIds = written.flatMap((w) => w.deliveryIds);
+    await this.producer.enqueueBatch(batch, deliveryIds).catch((e: unknown) => {
+      this.logger.warn(`enqueue of ${deliveryIds.length} deliveries failed, the reconciler will send them: ${(e as Error).message}`);
+    });
     return written;
   }
 
@@ -82,19 +93,19 @@ export class EventFanOut {
    * the earlier one is past the window, its key is released and those events are written again (rare: a repeat
    * after 24 h), so the usual batch costs one statement.
    */
-  private async writeMany(manager: EntityManager, inputs: NewEvent[], releaseExpired = true): Promise<WrittenEvent[]> {
-    const written = await this.writeOnce(manager, inputs);
+  private async writeMany(manager: EntityManager, inputs: NewEvent[], batch: string | null = null, releaseExpired = true): Promise<WrittenEvent[]> {
+    const written = await this.writeOnce(manager, inputs, batch);
     const expired = [...new Set(written.flatMap((w) => (w.expired ? [w.event.id] : [])))];
     if (releaseExpired && expired.length) {
       await this.events.releaseExpiredKeys(manager, expired);
       const again = written.flatMap((w, i) => (w.duplicate ? [i] : []));
-      const rewritten = await this.writeMany(manager, again.map((i) => inputs[i]), false);
+      const rewritten = await this.writeMany(manager, again.map((i) => inputs[i]), batch, false);
       again.forEach((i, k) => (written[i] = rewritten[k]));
     }
     return written.map(({ expired: _expired, ...w }) => w);
   }
 
-  private async writeOnce(manager: EntityManager, inputs: NewEvent[]): Promise<(WrittenEvent & { expired?: boolean })[]> {
+  private async writeOnce(manager: EntityManager, inputs: NewEvent[], batch: string | null): Promise<(WrittenEvent & { expired?: boolean })[]> {
     const tenantIds = [...new Set(inputs.map((i) => i.tenantId))];
     const subscriptions = await this.subscriptions.activeOf(manager, tenantIds);
     const firstOfKey = new Set<string>();
@@ -109,7 +120,7 @@ export class EventFanOut {
       const targets = repeated
         ? []
         : subscriptions.filter((s) => s.tenant_id === input.tenantId && subscriptionMatches(s, { type: input.type, cloudEvent }));
-      return { ...input, id, repeated, deliveries: targets.map((s) => ({ id: uuidv7(), tenantId: input.tenantId, eventId: id, subscriptionId: s.id })) };
+      return { ...input, id, repeated, deliveries: targets.map((s) => ({ id: uuidv7(), tenantId: input.tenantId, eventId: id, subscriptionId: s.id, batch })) };
     });
     const stored = events.filter((e) => !e.repeated);
     const createdAt = await this.events.insertWithDeliveries(manager, stored, stored.flatMap((e) => e.deliveries));

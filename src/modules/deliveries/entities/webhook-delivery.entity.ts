@@ -59,4 +59,11 @@ export class WebhookDelivery extends BaseEntity {
   /** Why it is dead (`http_404`, `retries_exhausted`, `subscription_paused`, `ssrf_blocked`…). */
   @Column('text', { nullable: true })
   deadReason!: string | null;
+
+  /**
+   * The first-attempt batch written with it (one queue job `first:<batch>` for all deliveries of an ingest
+   * statement): while that job lives it holds this row's first attempt, so the reconciler leaves the row alone.
+   */
+  @Column('uuid', { nullable: true })
+  firstAttemptBatch!: string | null;
 }
