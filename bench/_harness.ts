@@ -41,8 +41,14 @@ export function freePort(): Promise<number> {
  * compile) and, for a SIGSTOPped process, charge the whole stopped span to one sample.
  */
 export function childExecArgv(): string[] {
-  return ['-r', 'ts-node/register/transpile-only', ...(PROFILE_DIR ? ['-r', join(__dirname, '_profile-hook.ts')] : [])];
+  return [...NODE_FLAGS, '-r', 'ts-node/register/transpile-only', ...(PROFILE_DIR ? ['-r', join(__dirname, '_profile-hook.ts')] : [])];
 }
+
+/**
+ * The Node flags the engine's entry points run with (scripts/start.sh, docker/Dockerfile, `npm run start:prod`).
+ * Every bench child gets them, the bare pipeline too, so a ratio compares code, not runtime settings.
+ */
+export const NODE_FLAGS = ['--max-semi-space-size=64', '--no-deprecation'];
 
 /** Forks a bench peer (bench/<file>) that reports `{ port }` over IPC once it serves. */
 export function forkPeer(file: string, env: Record<string, string> = {}, args: string[] = []): Promise<Peer> {

@@ -18,4 +18,12 @@ describe('latency ladder', () => {
     expect(highestPassed([{ rate: 500, passed: false }, { rate: 1000, passed: true }])).toBe(0);
     expect(highestPassed([])).toBe(0);
   });
+
+  it('passes a rate missed once when its second run passed; stops at a rate missed twice', () => {
+    const steps = [
+      { rate: 500, passed: true }, { rate: 1000, passed: false }, { rate: 1000, passed: true },
+      { rate: 1500, passed: false }, { rate: 1500, passed: false }, { rate: 2000, passed: true },
+    ];
+    expect(highestPassed(steps)).toBe(1000);
+  });
 });

@@ -90,12 +90,15 @@ export function stepPassed(r: FixedRateResult, p99LimitMs: number): boolean {
   return r.p99 <= p99LimitMs && r.ok === r.sent && r.errors === 0 && r.non2xx === 0;
 }
 
-/** The highest rate of a ladder below which every step passed (0 when the first step missed). */
+/**
+ * The highest rate of a ladder below which every rate passed (0 when the first missed). A rate may have been run
+ * more than once (a miss confirmed by a second run): it passed when any of its runs did.
+ */
 export function highestPassed(steps: { rate: number; passed: boolean }[]): number {
   let best = 0;
-  for (const step of steps) {
-    if (!step.passed) break;
-    best = step.rate;
+  for (const rate of [...new Set(steps.map((s) => s.rate))]) {
+    if (!steps.some((s) => s.rate === rate && s.passed)) break;
+    best = rate;
   }
   return best;
 }

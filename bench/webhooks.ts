@@ -48,18 +48,34 @@ interface Throughput {
   rows: string;
 }
 
-/** Deliveries by status and attempts in a pipeline's database: every event delivered once, recorded once. */
-async function rowCounts(db: string): Promise<string> {
+/** Runs `work` on a connection to a pipeline's database. */
+async function withDb<T>(db: string, work: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: PG.replace(/\/[^/]*$/, `/${db}`) });
   await client.connect();
   try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Deliveries by status and attempts in a pipeline's database: every event delivered once, recorded once. */
+function rowCounts(db: string): Promise<string> {
+  return withDb(db, async (client) => {
     const { rows } = await client.query<{ status: string; n: string }>(
       `SELECT status, count(*) AS n FROM webhook_deliveries GROUP BY status UNION ALL SELECT 'attempts', count(*) FROM webhook_delivery_attempts`,
     );
     return rows.map((r) => `${r.n} ${r.status}`).join(', ');
-  } finally {
-    await client.end();
-  }
+  });
+}
+
+/**
+ * Pays (a)'s write debt before (b): VACUUM ANALYZE of both databases' 80,000 new rows and a CHECKPOINT, which
+ * autovacuum and the checkpointer would otherwise do during whichever ladder step happened to be running.
+ */
+async function settleWrites(dbs: string[]): Promise<void> {
+  for (const db of dbs) await withDb(db, (client) => client.query('VACUUM ANALYZE'));
+  await withDb(dbs[0], (client) => client.query('CHECKPOINT'));
 }
 
 /** A bare undici POST loop with CONCURRENCY in flight to the receiver: the reference of earlier runs. */
@@ -132,7 +148,7 @@ interface Step {
 }
 
 /**
- * (b) for one pipeline: climbs LADDER until a step misses p99 ≤ 50 ms or drops a request. Its worker is stopped
+ * (b) for one pipeline: climbs LADDER until a step misses p99 ≤ 50 ms or drops a request twice. Its worker is stopped
  * and stays stopped until the tear-down, so its backlog is never delivered while the other pipeline is measured.
  */
 async function ladder(p: Pipeline): Promise<Step[]> {
@@ -145,18 +161,22 @@ async function ladder(p: Pipeline): Promise<Step[]> {
     body: (i) => JSON.stringify({ type: 'bench.latency', payload: { i } }),
   });
   await at(LADDER[0], 3); // warm-up, not reported: the client's connections open and the route's code is hot
+  const ms = (v: number) => `${v.toFixed(1)} ms`;
   for (const rate of LADDER) {
-    const result = await at(rate, LADDER_STEP_S);
-    const passed = stepPassed(result, P99_LIMIT_MS);
-    steps.push({ rate, result, passed });
-    const ms = (v: number) => `${v.toFixed(1)} ms`;
-    const r = result;
-    console.log(
-      `    ${String(rate).padStart(5)}/s  p50 ${ms(r.p50)}  p90 ${ms(r.p90)}  p99 ${ms(r.p99)}  max ${ms(r.max)}  ` +
-        `sent ${r.sent}  2xx ${r.ok}  non-2xx ${r.non2xx}  errors ${r.errors}  (${r.achieved.toFixed(0)}/s)  ${passed ? 'ok' : 'missed'}`,
-    );
+    // A missed step is run once more before the climb stops (both runs printed): on two shared cores one
+    // scheduler stall can put a single step's p99 past the limit at any rate.
+    let passed = false;
+    for (let run = 0; run < 2 && !passed; run++) {
+      const r = await at(rate, LADDER_STEP_S);
+      passed = stepPassed(r, P99_LIMIT_MS);
+      steps.push({ rate, result: r, passed });
+      console.log(
+        `    ${String(rate).padStart(5)}/s  p50 ${ms(r.p50)}  p90 ${ms(r.p90)}  p99 ${ms(r.p99)}  max ${ms(r.max)}  ` +
+          `sent ${r.sent}  2xx ${r.ok}  non-2xx ${r.non2xx}  errors ${r.errors}  (${r.achieved.toFixed(0)}/s)  ${passed ? 'ok' : run ? 'missed again' : 'missed, once more'}`,
+      );
+      await new Promise((res) => setTimeout(res, 2000)); // let the last step's stragglers settle
+    }
     if (!passed) break;
-    await new Promise((r) => setTimeout(r, 2000)); // let the last step's stragglers settle
   }
   return steps;
 }
@@ -191,10 +211,11 @@ export async function run(): Promise<void> {
     // would measure an overloaded machine, not the ingest. Each worker is stopped (SIGSTOP) for its ladder, as if
     // on its own host; the deliveries wait in Postgres and Redis until the tear-down.
     console.log(`(b) POST /v1/events with the worker stopped: even rates ${LADDER.join(', ')}/s, ${LADDER_STEP_S} s each (open loop, latency from each request's due time), until a step misses p99 ≤ ${P99_LIMIT_MS} ms with nothing dropped`);
+    await settleWrites(pipelines.map((p) => p.db));
     const bareSteps = await ladder(pipelines[1]);
     const engineSteps = await ladder(pipelines[0]);
     const [engineBest, bareBest] = [highestPassed(engineSteps), highestPassed(bareSteps)];
-    const floor = (steps: Step[]) => (steps.every((s) => s.passed) ? ' (passed the ladder\'s top: a floor)' : '');
+    const floor = (steps: Step[]) => (highestPassed(steps) === LADDER[LADDER.length - 1] ? ' (passed the ladder\'s top: a floor)' : '');
     console.log(`  highest even rate with p99 ≤ ${P99_LIMIT_MS} ms, nothing dropped: engine ${engineBest}/s${floor(engineSteps)}, bare ${bareBest}/s${floor(bareSteps)} → ${bareBest ? (engineBest / bareBest).toFixed(2) : '–'}× (target ≥ 0.6)`);
   });
 }

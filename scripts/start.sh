@@ -7,4 +7,4 @@ bash scripts/install.sh
 [ -f .env ] || { cp .env.example .env; echo "wrote .env from .env.example (development defaults)"; }
 echo "building (nest build, console)…"; npx nest build
 npx vite build --config console/vite.config.ts --logLevel warn
-exec node --max-semi-space-size=64 dist/src/main.js  # fewer scavenges under load (see docker/Dockerfile)
+exec node --max-semi-space-size=64 --no-deprecation dist/src/main.js  # see docker/Dockerfile for both flags
