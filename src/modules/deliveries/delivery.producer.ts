@@ -23,6 +23,8 @@ export interface DueAttempt {
   deliveryId: string;
   attempt: number;
   delayMs?: number;
+  /** The row's `first_attempt_batch`: while that job lives it holds attempt 1, and no job of its own is added. */
+  batch?: string | null;
 }
 
 /** The job for one attempt: its id comes from the row, so adding it twice while it is queued is a no-op. */
@@ -60,14 +62,26 @@ export class DeliveryProducer {
   }
 
   /** The batches whose job still lives (waiting, delayed or running): they hold their rows' first attempts. */
-  async liveBatches(batches: string[]): Promise<Set<string>> {
+  private async liveBatches(batches: string[]): Promise<Set<string>> {
     const live = await clearStaleJobs(this.queue, batches.map(firstAttemptsJobId));
     return new Set(batches.filter((b) => live.has(firstAttemptsJobId(b))));
   }
 
-  /** Many attempts in two Redis round trips (the reconciler's pages); finished or broken leftovers are replaced. */
+  /**
+   * Many attempts in two Redis round trips (the reconciler's pages); finished or broken leftovers are replaced.
+   * A first attempt its live batch job still holds is left to it (one more round trip when any has a batch).
+   */
   async enqueueMany(attempts: DueAttempt[]): Promise<void> {
-    await addJobs(this.queue, attempts.map(attemptJob));
+    await addJobs(this.queue, (await this.notHeldByBatch(attempts)).map(attemptJob));
+  }
+
+  /** The attempts no live batch job holds: the one place that rule is applied (reconciler, retry endpoint). */
+  private async notHeldByBatch(attempts: DueAttempt[]): Promise<DueAttempt[]> {
+    const batchOf = (a: DueAttempt) => (a.attempt === 1 && a.batch ? a.batch : null);
+    const batches = [...new Set(attempts.flatMap((a) => batchOf(a) ?? []))];
+    if (!batches.length) return attempts;
+    const live = await this.liveBatches(batches);
+    return attempts.filter((a) => !live.has(batchOf(a) ?? ''));
   }
 
   /**
@@ -76,7 +90,7 @@ export class DeliveryProducer {
    * passed it already, the reconciler adds its job once the batch ends).
    */
   async enqueueNow(deliveryId: string, attempt: number, batch: string | null = null): Promise<void> {
-    if (attempt === 1 && batch && (await this.liveBatches([batch])).size) return;
+    if (!(await this.notHeldByBatch([{ deliveryId, attempt, batch }])).length) return;
     await clearStaleJobs(this.queue, [deliveryAttemptJobId(deliveryId, attempt)]);
     const existing = await this.queue.getJob(deliveryAttemptJobId(deliveryId, attempt));
     if (existing && (await existing.isDelayed())) await existing.remove();

@@ -1,15 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { DeliveriesRepository, DuePosition, DueRow } from './deliveries.repository';
+import { DeliveriesRepository, DuePosition } from './deliveries.repository';
 import { DeliveryProducer } from './delivery.producer';
 
 /** How far ahead a pass looks: rows due before the next pass are added as delayed jobs. */
 export const RECONCILE_INTERVAL_MS = 15_000;
 const BATCH = 2000;
-
-/** A row whose first attempt its batch job may still hold. */
-function heldByBatch(d: DueRow): d is DueRow & { first_attempt_batch: string } {
-  return d.attempts_made === 0 && d.first_attempt_batch !== null;
-}
 
 /**
  * Postgres is the truth: every pending/failed delivery due soon gets its attempt job (re)added. Job ids come from
@@ -31,12 +26,10 @@ export class DeliveryReconciler {
     let seen = 0;
     for (;;) {
       const rows = await this.repository.duePage(horizon, after, BATCH);
-      const batches = [...new Set(rows.flatMap((d) => (heldByBatch(d) ? [d.first_attempt_batch] : [])))];
-      const held = batches.length ? await this.producer.liveBatches(batches) : new Set<string>();
       await this.producer.enqueueMany(
-        rows
-          .filter((d) => !(heldByBatch(d) && held.has(d.first_attempt_batch)))
-          .map((d) => ({ deliveryId: d.id, attempt: d.attempts_made + 1, delayMs: d.next_attempt_at.getTime() - now.getTime() })),
+        rows.map((d) => ({
+          deliveryId: d.id, attempt: d.attempts_made + 1, delayMs: d.next_attempt_at.getTime() - now.getTime(), batch: d.first_attempt_batch,
+        })),
       );
       seen += rows.length;
       if (rows.length < BATCH) return seen;
